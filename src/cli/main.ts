@@ -1,0 +1,105 @@
+/**
+ * The `motcua` command line (bin of the package): `serve`, `migrate`, `seed`, `audit verify`,
+ * and each module's commands (`units import`, `units import-succession`, `units list`, …).
+ * `--help` on every command. Exit codes: 0 done, 1 failed (message on standard error),
+ * 78 bad configuration (one line naming the variable), 2 bad usage.
+ */
+import { Command, CommanderError } from 'commander';
+import closeWithGrace from 'close-with-grace';
+import { openContext, buildHttp } from '../app/app.js';
+import { modules } from '../app/modules.js';
+import { verifyAuditChain } from '../platform/audit/audit.js';
+import { cliLanguage, cliProgress, errorLines, printJson } from '../platform/cli.js';
+import { EXIT_CONFIG, loadConfig, type Config } from '../platform/config.js';
+import { Database } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrations.js';
+import { AppError } from '../platform/errors.js';
+import type { AppContext } from '../platform/module.js';
+import { allMigrations } from '../app/modules.js';
+
+export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const lang = cliLanguage(env);
+  const contexts: AppContext[] = [];
+  let keepRunning = false;
+  const config = (): Config => loadConfig(env);
+  const open = async (seed = false): Promise<AppContext> => {
+    const ctx = await openContext(config(), { seed, progress: cliProgress() });
+    contexts.push(ctx);
+    return ctx;
+  };
+
+  const program = new Command('motcua')
+    .description('motcua — the Project 06 (Đề án 06) platform of a province and its communes')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Run the platform: API, web UI and (with REDIS_URL) shared state; migrates and loads built-in data first')
+    .action(async () => {
+      const cfg = config();
+      const ctx = await openContext(cfg, { progress: cliProgress() });
+      const app = await buildHttp(ctx);
+      closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+        if (err) ctx.logger.error({ err }, 'shutting down after an error');
+        else ctx.logger.info({ signal }, 'shutting down');
+        await app.close();
+        await ctx.db.close();
+      });
+      await app.listen({ port: cfg.port, host: cfg.host });
+      ctx.logger.info({ url: cfg.publicUrl, database: ctx.db.engine, location: ctx.db.location }, 'motcua is serving');
+      process.stderr.write(`motcua: ${cfg.publicUrl} (${ctx.db.engine}: ${ctx.db.location})\n`);
+      keepRunning = true;
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (also done at every start)')
+    .action(async () => {
+      const cfg = config();
+      const db = await Database.open(cfg.databaseUrl, { poolMax: 2, timeoutMs: cfg.dbTimeoutMs });
+      try {
+        const { applied } = await migrateToLatest(db, allMigrations());
+        printJson({ applied });
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('seed')
+    .description('Load built-in data not loaded yet (administrative units, catalogues)')
+    .action(async () => {
+      await open(true);
+      printJson({ seeded: true });
+    });
+
+  const audit = program.command('audit').description('The audit log');
+  audit
+    .command('verify')
+    .description('Recompute the hash chain of the audit log; names the first entry altered or removed')
+    .action(async () => {
+      const ctx = await open();
+      const result = await verifyAuditChain(ctx.db);
+      printJson(result);
+      if (!result.ok) throw new AppError('AUDIT_CHAIN_BROKEN', { seq: result.firstBad?.seq ?? '?' });
+    });
+
+  for (const m of modules) m.cli?.(program, () => open());
+
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof AppError) {
+      for (const line of errorLines(err, lang)) process.stderr.write(`${line}\n`);
+      return err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : 1;
+    }
+    process.stderr.write(`motcua: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  } finally {
+    if (!keepRunning) for (const c of contexts) await c.db.close();
+  }
+}

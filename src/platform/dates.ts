@@ -1,0 +1,41 @@
+/**
+ * Business dates in Vietnam time (DESIGN.md §3). A business date is a calendar date in
+ * Asia/Ho_Chi_Minh (UTC+07:00, no DST since 1975) written `YYYY-MM-DD`; instants are UTC.
+ * All arithmetic goes through the Temporal polyfill, never `Date#toISOString()` slicing.
+ */
+import { Temporal } from 'temporal-polyfill';
+
+export const VIETNAM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Today's date in Vietnam, `YYYY-MM-DD`. */
+export function todayInVietnam(now: Temporal.Instant = Temporal.Now.instant()): string {
+  return now.toZonedDateTimeISO(VIETNAM_TIME_ZONE).toPlainDate().toString();
+}
+
+/** The Vietnam calendar date of an instant given as ISO-8601 text or a Temporal.Instant. */
+export function vietnamDateOf(instant: string | Temporal.Instant): string {
+  const i = typeof instant === 'string' ? Temporal.Instant.from(instant) : instant;
+  return i.toZonedDateTimeISO(VIETNAM_TIME_ZONE).toPlainDate().toString();
+}
+
+/** True when `s` is a real calendar date written `YYYY-MM-DD` (so 2023-02-29 is false). */
+export function isIsoDate(s: string): boolean {
+  if (!DATE_RE.test(s)) return false;
+  try {
+    Temporal.PlainDate.from(s, { overflow: 'reject' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `date` plus `days` calendar days (negative to go back). */
+export function addDays(date: string, days: number): string {
+  return Temporal.PlainDate.from(date).add({ days }).toString();
+}
+
+/** The current instant as ISO-8601 UTC text with milliseconds, for `*_at` columns. */
+export function nowUtc(): string {
+  return Temporal.Now.instant().toString({ smallestUnit: 'millisecond' });
+}

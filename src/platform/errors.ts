@@ -1,0 +1,120 @@
+/**
+ * The error catalogue: every error the platform can report, with a stable code, an HTTP status
+ * and a message in Vietnamese and English. The HTTP layer turns an {@link AppError} into an
+ * RFC 9457 problem+json document; the CLI prints the same message. Codes never change meaning;
+ * new errors are added, old ones are never reused (DESIGN.md §4).
+ *
+ * Message templates take `{name}` placeholders filled from the error's params.
+ */
+
+export type Language = 'vi' | 'en';
+
+export interface ErrorDefinition {
+  /** HTTP status the problem is served with. */
+  status: number;
+  vi: string;
+  en: string;
+}
+
+function def(status: number, vi: string, en: string): ErrorDefinition {
+  return { status, vi, en };
+}
+
+export const errorCatalogue = {
+  // --- generic HTTP -----------------------------------------------------------------------------
+  VALIDATION_FAILED: def(400, 'Dữ liệu gửi lên không hợp lệ ({count} lỗi).', 'The request is not valid ({count} errors).'),
+  BODY_MALFORMED: def(400, 'Nội dung yêu cầu không đọc được: {reason}', 'The request body cannot be read: {reason}'),
+  BODY_TOO_LARGE: def(413, 'Nội dung yêu cầu vượt quá {limit} byte.', 'The request body exceeds {limit} bytes.'),
+  MEDIA_TYPE_UNSUPPORTED: def(415, 'Kiểu nội dung "{mediaType}" không được hỗ trợ.', 'Content type "{mediaType}" is not supported.'),
+  ROUTE_NOT_FOUND: def(404, 'Không có địa chỉ {method} {path}.', 'There is no route {method} {path}.'),
+  METHOD_NOT_ALLOWED: def(405, 'Phương thức {method} không dùng được cho địa chỉ này.', 'Method {method} is not allowed here.'),
+  RATE_LIMITED: def(429, 'Quá nhiều yêu cầu; vui lòng thử lại sau {retryAfter} giây.', 'Too many requests; try again in {retryAfter} seconds.'),
+  UNAUTHENTICATED: def(401, 'Cần đăng nhập để thực hiện thao tác này.', 'You must sign in to do this.'),
+  FORBIDDEN: def(403, 'Bạn không có quyền thực hiện thao tác này.', 'You are not allowed to do this.'),
+  SERVICE_UNAVAILABLE: def(503, 'Hệ thống tạm thời không sẵn sàng; vui lòng thử lại sau.', 'The service is temporarily unavailable; try again later.'),
+  INTERNAL_ERROR: def(500, 'Đã xảy ra lỗi hệ thống; mã yêu cầu {requestId}.', 'An internal error occurred; request id {requestId}.'),
+
+  // --- field-level validation (items of VALIDATION_FAILED.errors) ---------------------------------
+  FIELD_REQUIRED: def(400, 'Trường "{field}" là bắt buộc.', 'Field "{field}" is required.'),
+  FIELD_UNKNOWN: def(400, 'Trường "{field}" không được chấp nhận.', 'Field "{field}" is not accepted.'),
+  FIELD_TYPE: def(400, 'Trường "{field}" phải có kiểu {expected}.', 'Field "{field}" must be of type {expected}.'),
+  FIELD_FORMAT: def(400, 'Trường "{field}" không đúng định dạng {expected}.', 'Field "{field}" does not match the form {expected}.'),
+  FIELD_TOO_LONG: def(400, 'Trường "{field}" dài quá {limit} ký tự.', 'Field "{field}" is longer than {limit} characters.'),
+  FIELD_TOO_SHORT: def(400, 'Trường "{field}" ngắn hơn {limit} ký tự.', 'Field "{field}" is shorter than {limit} characters.'),
+  FIELD_OUT_OF_RANGE: def(400, 'Trường "{field}" phải trong khoảng {expected}.', 'Field "{field}" must be within {expected}.'),
+  FIELD_NOT_ALLOWED_VALUE: def(400, 'Trường "{field}" chỉ nhận một trong các giá trị: {expected}.', 'Field "{field}" must be one of: {expected}.'),
+  FIELD_INVALID: def(400, 'Trường "{field}" không hợp lệ.', 'Field "{field}" is not valid.'),
+  DATE_INVALID: def(400, 'Ngày "{value}" không tồn tại (định dạng YYYY-MM-DD).', 'Date "{value}" does not exist (form YYYY-MM-DD).'),
+
+  // --- configuration ------------------------------------------------------------------------------
+  CONFIG_INVALID: def(500, 'Cấu hình sai: biến {variable} phải là {expected} (đang là "{value}").', 'Bad configuration: {variable} must be {expected} (got "{value}").'),
+
+  // --- administrative units -------------------------------------------------------------------------
+  UNIT_NOT_FOUND: def(404, 'Không có đơn vị hành chính mã {code} vào ngày {at}.', 'No administrative unit with code {code} on {at}.'),
+  UNIT_SUPERSEDED: def(404, 'Đơn vị hành chính mã {code} không còn hiệu lực vào ngày {at}; đơn vị kế thừa: {successors}.', 'Administrative unit {code} is not in force on {at}; its successors: {successors}.'),
+  UNIT_IMPORT_FILE_UNREADABLE: def(400, 'Không đọc được tệp {file}: {reason}', 'Cannot read file {file}: {reason}'),
+  UNIT_IMPORT_FORMAT_UNKNOWN: def(400, 'Tệp {file} không thuộc định dạng danh mục đơn vị hành chính nào đã biết.', 'File {file} is in no known administrative-unit list format.'),
+  UNIT_IMPORT_ROW_INVALID: def(400, 'Tệp {file}, dòng {row}, trường {field}: {reason}', 'File {file}, row {row}, field {field}: {reason}'),
+  UNIT_IMPORT_REJECTED: def(400, 'Tệp {file} có {count} dòng lỗi; không nhập dòng nào.', 'File {file} has {count} bad rows; nothing was imported.'),
+
+  // --- audit ----------------------------------------------------------------------------------------
+  AUDIT_CHAIN_BROKEN: def(500, 'Nhật ký truy cập bị sửa hoặc xóa tại mục {seq}.', 'The audit log was altered or truncated at entry {seq}.'),
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export type ErrorParams = Record<string, string | number | boolean | null | undefined>;
+
+/** One failing field in a {@link AppError} of code VALIDATION_FAILED or an import report. */
+export interface FieldError {
+  /** JSON-pointer-like path of the field: `query.pageSize`, `body.phone`, `row 12 · Mã số`. */
+  field: string;
+  code: ErrorCode;
+  params?: ErrorParams;
+}
+
+/** Fill `{name}` placeholders from params; unknown placeholders stay visible. */
+export function formatMessage(template: string, params: ErrorParams = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (params[k] == null ? m : String(params[k])));
+}
+
+/** The message of a catalogue code in one language. */
+export function messageOf(code: ErrorCode, lang: Language, params: ErrorParams = {}): string {
+  return formatMessage(errorCatalogue[code][lang], params);
+}
+
+/**
+ * The one error class of the platform. Throw it anywhere; the HTTP layer serves it as
+ * problem+json with the catalogue's status, the CLI prints its message and exits non-zero.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  readonly status: number;
+  readonly fieldErrors: FieldError[];
+  /** Extra members of the problem document (RFC 9457 §3.2), e.g. `successors`. */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    params: ErrorParams = {},
+    options: { fieldErrors?: FieldError[]; extensions?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(messageOf(code, 'en', params), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.params = params;
+    this.status = errorCatalogue[code].status;
+    this.fieldErrors = options.fieldErrors ?? [];
+    this.extensions = options.extensions ?? {};
+  }
+
+  localized(lang: Language): string {
+    return messageOf(this.code, lang, this.params);
+  }
+}
+
+/** Shorthand for a validation failure made of field errors. */
+export function validationError(fieldErrors: FieldError[]): AppError {
+  return new AppError('VALIDATION_FAILED', { count: fieldErrors.length }, { fieldErrors });
+}

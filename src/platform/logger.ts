@@ -1,0 +1,46 @@
+/**
+ * pino JSON logs that never hold personal data in clear (DESIGN.md §5; Decree 13/2023/NĐ-CP).
+ * Request URLs have every run of 9–12 digits (personal identification numbers, old ID card
+ * numbers, phone numbers) masked to their last 3 digits; headers that carry credentials or a
+ * purpose note are removed; known personal fields anywhere in a logged object are censored.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+
+/** Masks digit runs that may be identification or phone numbers: `001203004567` → `*********567`. */
+export function maskDigits(text: string): string {
+  return text.replace(/(?<!\d)(\+?84|0)?\d{8,11}(?!\d)/g, (m) => '*'.repeat(Math.max(0, m.length - 3)) + m.slice(-3));
+}
+
+const PERSONAL_KEYS = ['pin', 'phone', 'email', 'fullName', 'dateOfBirth', 'password', 'otp', 'passcode', 'token', 'idCardNumber'];
+
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: 'motcua' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [
+          ...PERSONAL_KEYS,
+          ...PERSONAL_KEYS.map((k) => `*.${k}`),
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-purpose-note"]',
+          'res.headers["set-cookie"]',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req(req: { id: string; method: string; url: string; ip?: string }) {
+          return { id: req.id, method: req.method, url: maskDigits(req.url), ip: req.ip };
+        },
+        res(res: { statusCode: number }) {
+          return { statusCode: res.statusCode };
+        },
+        err: pino.stdSerializers.err,
+      },
+    },
+    destination,
+  );
+}

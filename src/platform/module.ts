@@ -1,0 +1,41 @@
+/**
+ * What a domain module hands to the composition root (`src/app`): its migrations, its routes
+ * (mounted under `/api/v1`), its built-in first-run data and its CLI commands. Modules call each
+ * other only through their `index.ts`; the platform never imports a module.
+ */
+import type { FastifyInstance, FastifyBaseLogger, RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { Migrations } from './db/migrations.js';
+
+/** Everything a module needs at run time. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  logger: Logger;
+}
+
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Reports progress of long work (seeding, imports) to a CLI progress bar or a log. */
+export interface Progress {
+  start(label: string, total: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+export const silentProgress: Progress = { start() {}, update() {}, stop() {} };
+
+export interface PlatformModule {
+  name: string;
+  migrations?: Migrations;
+  /** Registers the module's routes; the app mounts them under `/api/v1`. */
+  routes?: (api: Api, ctx: AppContext) => Promise<void>;
+  /** Loads built-in first-run data if it is not there yet; must be idempotent. */
+  seed?: (ctx: AppContext, progress: Progress) => Promise<void>;
+  /** Adds the module's commands to the `motcua` CLI. `open` gives a migrated context. */
+  cli?: (program: Command, open: () => Promise<AppContext>) => void;
+}

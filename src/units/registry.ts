@@ -1,0 +1,137 @@
+/**
+ * Reading administrative units as they were on a date: one unit with its path, successors and
+ * predecessors, and filtered, searchable lists. Dates are Vietnam business dates `YYYY-MM-DD`.
+ */
+import type { Kysely } from 'kysely';
+import { AppError } from '../platform/errors.js';
+import { addDays, todayInVietnam } from '../platform/dates.js';
+import { foldForSearch } from '../platform/text.js';
+import { UNKNOWN_START, type SuccessionKind, type UnitLevel, type UnitType } from './model.js';
+import { linksFrom, linksInto, listAt, OPEN_END, versionsAt, versionsOf, type StoredLink, type StoredUnit, type UnitsTables } from './store.js';
+
+type Db = Kysely<UnitsTables>;
+
+/** A unit in a path: enough to show and link it. */
+export interface UnitRef {
+  code: string;
+  level: UnitLevel;
+  type: UnitType;
+  name: string;
+  fullName: string;
+}
+
+/** A succession link as seen from one side, with the other side's name on the day it applied. */
+export interface LinkView {
+  code: string;
+  kind: SuccessionKind;
+  /** First day of the successor. */
+  effectiveDate: string;
+  fullName: string | null;
+}
+
+export interface UnitView extends UnitRef {
+  nameEn: string | null;
+  parentCode: string | null;
+  /** First day in force; null when the source does not say. */
+  validFrom: string | null;
+  /** Last day in force; null while in force. */
+  validUntil: string | null;
+  source: string;
+  /** Province → … → this unit, as they were on the date asked. */
+  path: UnitRef[];
+}
+
+export interface UnitDetail extends UnitView {
+  successors: LinkView[];
+  predecessors: LinkView[];
+}
+
+function ref(u: StoredUnit): UnitRef {
+  return { code: u.code, level: u.level, type: u.type, name: u.name, fullName: u.fullName };
+}
+
+function view(u: StoredUnit, path: UnitRef[]): UnitView {
+  return {
+    ...ref(u),
+    nameEn: u.nameEn,
+    parentCode: u.parentCode,
+    validFrom: u.validFrom === UNKNOWN_START ? null : u.validFrom,
+    validUntil: u.validUntil,
+    source: u.source,
+    path,
+  };
+}
+
+/** Paths (province → … → unit) of many units on `at`, with one query per level above them. */
+async function pathsOf(db: Db, units: StoredUnit[], at: string): Promise<Map<number, UnitRef[]>> {
+  const known = new Map<string, StoredUnit>();
+  let pending = [...new Set(units.map((u) => u.parentCode).filter((c): c is string => c !== null))];
+  for (let depth = 0; depth < 3 && pending.length > 0; depth++) {
+    const found = await versionsAt(db, pending, at);
+    for (const f of found) known.set(f.code, f);
+    pending = [...new Set(found.map((f) => f.parentCode).filter((c): c is string => c !== null && !known.has(c)))];
+  }
+  const out = new Map<number, UnitRef[]>();
+  for (const u of units) {
+    const chain: UnitRef[] = [ref(u)];
+    let parent = u.parentCode ? known.get(u.parentCode) : undefined;
+    while (parent && chain.length < 4) {
+      chain.unshift(ref(parent));
+      parent = parent.parentCode ? known.get(parent.parentCode) : undefined;
+    }
+    out.set(u.id, chain);
+  }
+  return out;
+}
+
+async function linkViews(db: Db, links: StoredLink[], side: 'successor' | 'predecessor'): Promise<LinkView[]> {
+  const out: LinkView[] = [];
+  for (const l of links) {
+    const code = side === 'successor' ? l.successorCode : l.predecessorCode;
+    const day = side === 'successor' ? l.effectiveDate : addDays(l.effectiveDate, -1);
+    const [other] = await versionsAt(db, [code], day);
+    out.push({ code, kind: l.kind, effectiveDate: l.effectiveDate, fullName: other?.fullName ?? null });
+  }
+  return out;
+}
+
+/**
+ * The unit with `code` as it was on `at` (default: today in Vietnam time).
+ * Errors: UNIT_NOT_FOUND (404) when no version of the code is in force on `at`; when an earlier
+ * version was succeeded, the problem's `successors` member names the units that took over.
+ */
+export async function getUnit(db: Db, code: string, at: string = todayInVietnam()): Promise<UnitDetail> {
+  const [unit] = await versionsAt(db, [code], at);
+  if (!unit) {
+    const earlier = (await versionsOf(db, code)).filter((v) => v.validUntil !== null && v.validUntil < at);
+    const last = earlier[earlier.length - 1];
+    const successors = last ? await linkViews(db, await linksFrom(db, code, last.validFrom, addDays(last.validUntil!, 1)), 'successor') : [];
+    throw new AppError('UNIT_NOT_FOUND', { code, at }, { extensions: successors.length > 0 ? { successors } : {} });
+  }
+  const paths = await pathsOf(db, [unit], at);
+  const end = unit.validUntil === null ? OPEN_END : addDays(unit.validUntil, 1);
+  const [successors, predecessors] = await Promise.all([
+    linksFrom(db, code, unit.validFrom, end).then((l) => linkViews(db, l, 'successor')),
+    linksInto(db, code, unit.validFrom, unit.validUntil ?? OPEN_END).then((l) => linkViews(db, l, 'predecessor')),
+  ]);
+  return { ...view(unit, paths.get(unit.id) ?? [ref(unit)]), successors, predecessors };
+}
+
+export interface ListUnitsQuery {
+  at?: string;
+  parent?: string;
+  level?: UnitLevel;
+  /** Free text; diacritics and đ/Đ folded, every word must match. */
+  q?: string;
+  offset: number;
+  limit: number;
+}
+
+/** Units in force on `at` (default today in Vietnam), filtered, in Vietnamese collation. */
+export async function listUnits(db: Db, query: ListUnitsQuery): Promise<{ items: UnitView[]; total: number }> {
+  const at = query.at ?? todayInVietnam();
+  const tokens = query.q ? foldForSearch(query.q).split(' ').filter(Boolean) : [];
+  const { items, total } = await listAt(db, { at, parentCode: query.parent, level: query.level, tokens, offset: query.offset, limit: query.limit });
+  const paths = await pathsOf(db, items, at);
+  return { items: items.map((u) => view(u, paths.get(u.id) ?? [ref(u)])), total };
+}
