@@ -101,14 +101,28 @@ export function fieldErrorsFromAjv(context: string, errors: AjvErrorLike[]): Fie
         out.push({ field: fieldPath(context, e.instancePath), code: 'FIELD_INVALID' });
     }
   }
-  // Unions report one error per branch; keep each (field, code) once.
+  // A union (anyOf) reports one error per branch plus its own: fold them into one per field.
+  const anyOfFields = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => fieldPath(context, e.instancePath)));
+  const folded: FieldError[] = [];
   const seen = new Set<string>();
-  return out.filter((f) => {
+  for (const f of out) {
+    if (anyOfFields.has(f.field)) {
+      if (seen.has(f.field)) continue;
+      seen.add(f.field);
+      const branches = errors.filter((e) => fieldPath(context, e.instancePath) === f.field && e.keyword !== 'anyOf');
+      folded.push(
+        branches.length > 0 && branches.every((e) => e.keyword === 'const')
+          ? { field: f.field, code: 'FIELD_NOT_ALLOWED_VALUE', params: { expected: branches.map((e) => String(e.params.allowedValue)).join(', ') } }
+          : { field: f.field, code: 'FIELD_INVALID' },
+      );
+      continue;
+    }
     const k = `${f.field}|${f.code}`;
-    if (seen.has(k)) return false;
+    if (seen.has(k)) continue;
     seen.add(k);
-    return true;
-  });
+    folded.push(f);
+  }
+  return folded;
 }
 
 /** Maps Fastify's built-in error codes onto the catalogue. */
