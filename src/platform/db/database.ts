@@ -68,8 +68,10 @@ export class Database {
       connectionTimeoutMillis: timeoutMs,
       options: pgOptions.join(' '),
     });
-    // An idle client losing its server (database restarted) must not crash the process.
+    // A client losing its server (database restarted) must not crash the process: idle clients
+    // report to the pool, checked-out ones to this listener; queries in flight still fail.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return new Database(kysely, 'postgres', `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`);
   }
@@ -119,5 +121,5 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = String(e.code ?? '');
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_LOCKED', '57P01', '57P02', '57P03', '53300', '57014', '55P03'].includes(code)) return true;
   const msg = String(e.message ?? '');
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|driver has already been destroyed/i.test(msg);
 }

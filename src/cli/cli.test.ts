@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from './main.js';
+
+const DATA = path.resolve(import.meta.dirname, '../../../shared/data/admin-units');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-'));
+const env = { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent', MOTCUA_LANG: 'en' };
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await runCli(['node', 'motcua', ...args], env);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('motcua CLI (SQLite)', () => {
+  it('migrates, then reports nothing pending', async () => {
+    const first = await run('migrate');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units']);
+    expect(JSON.parse((await run('migrate')).out).applied).toEqual([]);
+  });
+
+  it('seeds the built-in units and lists Hải Dương districts as they were', async () => {
+    expect((await run('seed')).code).toBe(0);
+    const r = await run('units', 'list', '--parent', '30', '--at', '2023-02-28');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')).toContain('295\tHuyện Cẩm Giàng\tTỉnh Hải Dương');
+    expect(r.err).toBe('12 of 12 units in force on 2023-02-28\n');
+  });
+
+  it('imports the 2025 list and its mapping, idempotently', async () => {
+    const list = path.join(DATA, 'post2025/vn-units-2level-2025-07-01.json');
+    const first = await run('units', 'import', list, '--valid-from', '2025-07-01', '--source', 'QĐ 19/2025/QĐ-TTg');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ read: 3355, inserted: 3321, unchanged: 34 });
+    expect(JSON.parse((await run('units', 'import', list, '--valid-from', '2025-07-01')).out)).toMatchObject({ inserted: 0, unchanged: 3355 });
+    const merges = await run('units', 'import-succession', path.join(DATA, 'mapping/new-to-old-merges.json'));
+    // the 63 province links are built in already: only the 10,604 commune links are new
+    expect(JSON.parse(merges.out)).toMatchObject({ format: 'merges', read: 10667, added: 10604, alreadyPresent: 63 });
+    const found = await run('units', 'list', '-q', 'cam giang', '--at', '2025-07-01');
+    expect(found.out).toContain('10888\tXã Cẩm Giang\tThành phố Hải Phòng');
+  });
+
+  it('reports a bad file by row and field, exits 1 and imports nothing', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, '\uFEFFstt,code,name,province_name,province_code\r\n1,10888,Xã Cẩm Giang,Tp Hải Phòng,31\r\n2,1089,Xã Lỗi,Tp Hải Phòng,31\r\n3,10999,Thôn Sai,Tp Hải Phòng,31\r\n');
+    const r = await run('units', 'import', bad, '--valid-from', '2027-01-01');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n').filter(Boolean)).toEqual([
+      'UNIT_IMPORT_REJECTED: File bad.csv has 2 bad rows; nothing was imported.',
+      '  - row 3 · code: File bad.csv, row 3, field code: a commune code has 5 digits (got "1089")',
+      '  - row 4 · name: File bad.csv, row 4, field name: "Thôn Sai" does not start with a commune type (Phường, Xã, Thị trấn, Đặc khu)',
+    ]);
+  });
+
+  it('rejects a bad date and an unknown format with their codes', async () => {
+    const r = await run('units', 'import', path.join(DATA, 'post2025/gso-915-provinces-2025.csv'), '--valid-from', '2025-02-30');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('DATE_INVALID');
+    const unknown = path.join(dir, 'x.json');
+    fs.writeFileSync(unknown, '{"hello": 1}');
+    const u = await run('units', 'import', unknown, '--valid-from', '2025-07-01');
+    expect(u.err.trim()).toBe('UNIT_IMPORT_FORMAT_UNKNOWN: File x.json is in no known administrative-unit list format.');
+  });
+
+  it('verifies the audit chain', async () => {
+    const r = await run('audit', 'verify');
+    expect(r.code).toBe(0);
+    // seed, two imports of the list, the mapping; rejected files wrote nothing
+    expect(JSON.parse(r.out)).toEqual({ ok: true, checked: 4 });
+  });
+
+  it('shows help and fails on an unknown command with exit code 2', async () => {
+    expect((await run('units', 'import', '--help')).code).toBe(0);
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+});
