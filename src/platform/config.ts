@@ -16,6 +16,7 @@
  * | MOTCUA_DB_TIMEOUT_MS | 5000 | integer 100–600000: statement and connection timeout |
  * | MOTCUA_BODY_LIMIT | 1048576 | integer bytes 1024–104857600 |
  * | MOTCUA_WEB_DIR | web/dist | directory of the built web UI |
+ * | MOTCUA_UNITS_CACHE_MS | 1000 | integer 0–60000: how stale a cached unit answer may be (0: check every request) |
  */
 import { AppError } from './errors.js';
 
@@ -31,6 +32,7 @@ export interface Config {
   dbTimeoutMs: number;
   bodyLimit: number;
   webDir: string;
+  unitsCacheMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbTimeoutMs: int(env, 'MOTCUA_DB_TIMEOUT_MS', 5000, 100, 600_000),
     bodyLimit: int(env, 'MOTCUA_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     webDir: env.MOTCUA_WEB_DIR?.trim() || 'web/dist',
+    unitsCacheMs: int(env, 'MOTCUA_UNITS_CACHE_MS', 1000, 0, 60_000),
   };
 }
 

@@ -21,6 +21,7 @@ import { builtinUnits } from './builtin.js';
 import { readSuccessionMapping, readUnitList, type RowError } from './formats.js';
 import { sameUnitContent, type SuccessionRecord, type UnitRecord } from './model.js';
 import {
+  bumpUnitsRevision,
   closeVersion,
   countVersions,
   insertSuccessions,
@@ -102,6 +103,7 @@ async function applyVersions(trx: Db, units: UnitRecord[], progress: Progress): 
   }
   await insertVersions(trx, toInsert);
   await insertSuccessions(trx, links);
+  await bumpUnitsRevision(trx);
   progress.update(units.length);
   progress.stop();
   return { inserted: toInsert.length, corrected, superseded, unchanged };
@@ -183,6 +185,7 @@ export async function importSuccessions(
   const after = new Set((await versionsAt(k, links.map((l) => l.successorCode), effectiveDate)).map((u) => u.code));
   const added = await db.transaction(async (trx) => {
     const n = await insertSuccessions(trx as Db, links);
+    await bumpUnitsRevision(trx as Db);
     await recordAudit(trx, { actor: options.actor, action: 'units.import-succession', summary: `${path.basename(file)} (${parsed.format}) effective ${effectiveDate}: ${links.length} links, ${n} new` });
     return n;
   });
@@ -205,6 +208,7 @@ export async function seedBuiltinUnits(db: Database, progress: Progress = silent
     progress.start('built-in units', units.length);
     await insertVersions(trx as Db, units, (done) => progress.update(done));
     await insertSuccessions(trx as Db, successions);
+    await bumpUnitsRevision(trx as Db);
     progress.stop();
     await recordAudit(trx, {
       actor: { kind: 'system', id: 'seed' },

@@ -7,7 +7,7 @@ import { AppError } from '../platform/errors.js';
 import { addDays, todayInVietnam } from '../platform/dates.js';
 import { foldForSearch } from '../platform/text.js';
 import { UNKNOWN_START, type SuccessionKind, type UnitLevel, type UnitType } from './model.js';
-import { linksFrom, linksInto, listAt, OPEN_END, versionsAt, versionsOf, type StoredLink, type StoredUnit, type UnitsTables } from './store.js';
+import { linksFrom, linksInto, listAt, OPEN_END, unitsRevision, versionsAt, versionsOf, type StoredLink, type StoredUnit, type UnitsTables } from './store.js';
 
 type Db = Kysely<UnitsTables>;
 
@@ -134,4 +134,53 @@ export async function listUnits(db: Db, query: ListUnitsQuery): Promise<{ items:
   const { items, total } = await listAt(db, { at, parentCode: query.parent, level: query.level, tokens, offset: query.offset, limit: query.limit });
   const paths = await pathsOf(db, items, at);
   return { items: items.map((u) => view(u, paths.get(u.id) ?? [ref(u)])), total };
+}
+
+/**
+ * A per-process cache of {@link getUnit} answers (found units and UNIT_NOT_FOUND problems).
+ * Units change a few times a year, by imports; every import raises the registry's revision, and
+ * the cache checks that revision at most once per `revalidateMs` (default 1 s), so an import made
+ * through any app copy is seen by every copy within that time. Bounded to `maxEntries` answers.
+ */
+export class UnitCache {
+  private readonly entries = new Map<string, UnitDetail | AppError>();
+  private revision = -1;
+  private checkedAt = 0;
+  private checking: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { maxEntries?: number; revalidateMs?: number } = {},
+  ) {}
+
+  private async revalidate(): Promise<void> {
+    if (Date.now() - this.checkedAt < (this.options.revalidateMs ?? 1000)) return;
+    this.checking ??= unitsRevision(this.db)
+      .then((r) => {
+        if (r !== this.revision) this.entries.clear();
+        this.revision = r;
+        this.checkedAt = Date.now();
+      })
+      .finally(() => {
+        this.checking = undefined;
+      });
+    await this.checking;
+  }
+
+  /** As {@link getUnit}, from the cache when it can. */
+  async get(code: string, at: string = todayInVietnam()): Promise<UnitDetail> {
+    await this.revalidate();
+    const key = `${code}|${at}`;
+    let hit = this.entries.get(key);
+    if (hit === undefined) {
+      hit = await getUnit(this.db, code, at).catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'UNIT_NOT_FOUND') return e;
+        throw e;
+      });
+      if (this.entries.size >= (this.options.maxEntries ?? 20_000)) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(key, hit);
+    }
+    if (hit instanceof AppError) throw hit;
+    return hit;
+  }
 }

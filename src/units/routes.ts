@@ -6,12 +6,13 @@
  */
 import type { Api, AppContext } from '../platform/module.js';
 import { pageWindow } from '../platform/http/pagination.js';
-import { getUnit, listUnits } from './registry.js';
+import { listUnits, UnitCache } from './registry.js';
 import type { UnitsTables } from './store.js';
 import { UnitDetailSchema, UnitListQuerySchema, UnitListSchema, UnitParamsSchema, UnitQuerySchema } from './schemas.js';
 
 export async function unitsRoutes(api: Api, ctx: AppContext): Promise<void> {
   const db = ctx.db.as<UnitsTables>();
+  const cache = new UnitCache(db, { revalidateMs: ctx.config.unitsCacheMs });
 
   api.get(
     '/units/:code',
@@ -26,7 +27,7 @@ export async function unitsRoutes(api: Api, ctx: AppContext): Promise<void> {
         response: { 200: UnitDetailSchema },
       },
     },
-    async (request) => getUnit(db, request.params.code, request.query.at),
+    async (request) => cache.get(request.params.code, request.query.at),
   );
 
   api.get(

@@ -27,6 +27,7 @@ export interface UnitsTables {
     search_text: string;
     sort_key: string;
   };
+  units_revision: { id: number; revision: number };
   unit_successions: {
     id: Generated<number>;
     predecessor_code: string;
@@ -70,9 +71,26 @@ export const unitsMigrations: Record<string, Migration> = {
         .addUniqueConstraint('unit_successions_link', ['predecessor_code', 'successor_code', 'effective_date'])
         .execute();
       await db.schema.createIndex('unit_successions_successor').on('unit_successions').columns(['successor_code', 'effective_date']).execute();
+      await db.schema
+        .createTable('units_revision')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('revision', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.insertInto('units_revision').values({ id: 1, revision: 0 }).execute();
     },
   },
 };
+
+/** The registry's revision: raised by every write, so caches of other app copies notice changes. */
+export async function unitsRevision(db: Db): Promise<number> {
+  const r = await db.selectFrom('units_revision').select('revision').where('id', '=', 1).executeTakeFirstOrThrow();
+  return Number(r.revision);
+}
+
+/** Raises the revision (inside the writing transaction). */
+export async function bumpUnitsRevision(db: Db): Promise<void> {
+  await db.updateTable('units_revision').set({ revision: sql`revision + 1` }).where('id', '=', 1).execute();
+}
 
 /** A stored version, with its row id. */
 export interface StoredUnit extends UnitRecord {

@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../platform/audit/audit.js';
 import { AppError } from '../platform/errors.js';
 import { importSuccessions, importUnitList } from './importer.js';
 import { countAt, type UnitsTables } from './store.js';
+import { UnitCache } from './registry.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data/admin-units');
 const LIST_2025 = path.join(DATA, 'post2025/vn-units-2level-2025-07-01.json');
@@ -243,5 +244,21 @@ forEachEngine('administrative units', startTestPlatform, (env) => {
       // seed + 2025 list twice + merges twice + splits + GSO CSV + 2026 list; the rejected file wrote nothing
       expect(v.checked).toBe(8);
     });
+  });
+});
+
+forEachEngine('unit answer cache', startTestPlatform, (env) => {
+  it('serves repeated reads from memory and sees an import made through another copy after revalidation', async () => {
+    const { ctx } = env();
+    const db = ctx.db.as<UnitsTables>();
+    const cache = new UnitCache(db, { revalidateMs: 60_000 });
+    await expect(cache.get('10888', '2025-07-01')).rejects.toMatchObject({ code: 'UNIT_NOT_FOUND' });
+    await importUnitList(ctx.db, LIST_2025, { validFrom: '2025-07-01', actor: cli });
+    // Within the revalidation window the cached answer stands …
+    await expect(cache.get('10888', '2025-07-01')).rejects.toMatchObject({ code: 'UNIT_NOT_FOUND' });
+    // … a copy that revalidates sees the new revision and the new unit.
+    const fresh = new UnitCache(db, { revalidateMs: 0 });
+    expect((await fresh.get('10888', '2025-07-01')).fullName).toBe('Xã Cẩm Giang');
+    expect((await fresh.get('10888', '2025-07-01')).path.map((p) => p.code)).toEqual(['31', '10888']);
   });
 });

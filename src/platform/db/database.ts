@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -51,7 +51,7 @@ export class Database {
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma(`busy_timeout = ${Math.trunc(timeoutMs)}`);
-      const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+      const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       return new Database(kysely, 'sqlite', file, sqlite);
     }
     const parsed = new URL(url);
@@ -104,6 +104,31 @@ export class Database {
   async close(): Promise<void> {
     await this.kysely.destroy();
   }
+}
+
+/**
+ * better-sqlite3 compiles SQL on every `prepare`; Kysely prepares every query it runs. Keeping the
+ * last {@link STATEMENT_CACHE_SIZE} prepared statements by SQL text removes that cost (a fifth of a
+ * simple request's time, measured by the units benchmark). Kysely runs one query at a time on the
+ * single SQLite connection, so a cached statement is never used by two queries at once.
+ */
+const STATEMENT_CACHE_SIZE = 500;
+function withStatementCache(db: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText); // move to the most recently used end
+      } else {
+        stmt = db.prepare(sqlText);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  } as SqliteDatabase;
 }
 
 /** True when `db` (or a transaction of it) talks to PostgreSQL; for the few engine-specific DDL bits. */

@@ -1,0 +1,83 @@
+/**
+ * Benchmark helpers: start a server script in a child process (so the load generator and the
+ * server do not share one event loop), drive it with autocannon, and print a ratio against a
+ * reference measured in the same run. Rounds alternate reference and subject to even out noise.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `script` (TypeScript, via tsx) which must print `LISTENING <port>` once ready. */
+export function startServer(script: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += String(d);
+      const m = buf.match(/LISTENING (\d+)/);
+      if (m) {
+        resolve({
+          url: `http://127.0.0.1:${m[1]}`,
+          stop: () =>
+            new Promise<void>((r) => {
+              child.once('exit', () => r());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+  });
+}
+
+export interface Load {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon against one URL for `seconds`, 10 connections. */
+export async function load(url: string, seconds: number): Promise<Load> {
+  const r = await autocannon({ url, connections: 10, duration: seconds, pipelining: 1 });
+  return { requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+/** Alternates reference and subject `rounds` times; returns the mean requests per second of each. */
+export async function compare(refUrl: string, subjectUrl: string, opts: { rounds?: number; seconds?: number } = {}): Promise<{ ref: Load[]; subject: Load[] }> {
+  const rounds = opts.rounds ?? 3;
+  const seconds = opts.seconds ?? 5;
+  await load(refUrl, 1);
+  await load(subjectUrl, 1); // warm-up
+  const ref: Load[] = [];
+  const subject: Load[] = [];
+  for (let i = 0; i < rounds; i++) {
+    ref.push(await load(refUrl, seconds));
+    subject.push(await load(subjectUrl, seconds));
+  }
+  return { ref, subject };
+}
+
+export function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
+
+/** One result line: name, both figures, the ratio and whether it meets the target. */
+export function report(name: string, subject: number, reference: number, target: number, unit = 'req/s'): string {
+  const ratio = subject / reference;
+  const line = `${name}: ${subject.toFixed(0)} ${unit} vs reference ${reference.toFixed(0)} ${unit} → ratio ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'MET' : 'NOT MET'}`;
+  console.log(line);
+  return line;
+}
