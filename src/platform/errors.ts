@@ -57,6 +57,13 @@ export const errorCatalogue = {
   UNIT_IMPORT_ROW_INVALID: def(400, 'Tệp {file}, dòng {row}, trường {field}: {reason}', 'File {file}, row {row}, field {field}: {reason}'),
   UNIT_IMPORT_REJECTED: def(400, 'Tệp {file} có {count} dòng lỗi; không nhập dòng nào.', 'File {file} has {count} bad rows; nothing was imported.'),
 
+  // --- personal identification number (Decree 137/2015/NĐ-CP Art. 13; Circular 07/2016/TT-BCA) ----
+  PIN_FORMAT: def(400, 'Số định danh cá nhân "{pin}" phải gồm đúng 12 chữ số.', 'Personal identification number "{pin}" must be exactly 12 digits.'),
+  PIN_PROVINCE_UNKNOWN: def(400, 'Mã tỉnh nơi đăng ký khai sinh "{code}" (3 chữ số đầu) không có trong danh mục.', 'Province-of-birth-registration code "{code}" (first 3 digits) is not in the code table.'),
+  PIN_SEX_MISMATCH: def(400, 'Chữ số thứ 4 ({digit}) của số định danh không khớp với giới tính.', 'Digit 4 ({digit}) of the identification number does not match the sex.'),
+  PIN_CENTURY_MISMATCH: def(400, 'Chữ số thứ 4 ({digit}) của số định danh không khớp với thế kỷ của năm sinh {year}.', 'Digit 4 ({digit}) of the identification number does not match the century of birth year {year}.'),
+  PIN_BIRTH_YEAR_MISMATCH: def(400, 'Chữ số thứ 5–6 ({digits}) của số định danh không khớp với năm sinh {year}.', 'Digits 5–6 ({digits}) of the identification number do not match birth year {year}.'),
+
   // --- audit ----------------------------------------------------------------------------------------
   AUDIT_CHAIN_BROKEN: def(500, 'Nhật ký truy cập bị sửa hoặc xóa tại mục {seq}.', 'The audit log was altered or truncated at entry {seq}.'),
 } as const satisfies Record<string, ErrorDefinition>;
