@@ -10,6 +10,7 @@ import { createHttpServer } from '../platform/http/server.js';
 import { createLogger } from '../platform/logger.js';
 import { silentProgress, type Api, type AppContext, type Progress } from '../platform/module.js';
 import { allMigrations, modules } from './modules.js';
+import { staffAuthProvider } from '../identity/index.js';
 
 export interface OpenOptions {
   /** Use this database instead of opening `config.databaseUrl` (tests). */
@@ -40,6 +41,7 @@ export async function seedAll(ctx: AppContext, progress: Progress = silentProgre
 export function buildHttp(ctx: AppContext): Promise<Api> {
   return createHttpServer(ctx, modules, {
     pendingMigrations: () => pendingMigrations(ctx.db, allMigrations()),
+    auth: staffAuthProvider(ctx.db),
     webDir: ctx.config.webDir,
   });
 }

@@ -5,9 +5,10 @@
 import { auditMigrations } from '../platform/audit/audit.js';
 import type { Migrations } from '../platform/db/migrations.js';
 import type { PlatformModule } from '../platform/module.js';
+import { identityModule } from '../identity/index.js';
 import { unitsModule } from '../units/index.js';
 
-export const modules: PlatformModule[] = [unitsModule];
+export const modules: PlatformModule[] = [unitsModule, identityModule];
 
 export function allMigrations(): Migrations {
   const merged: Migrations = { ...auditMigrations };

@@ -64,6 +64,15 @@ export const errorCatalogue = {
   PIN_CENTURY_MISMATCH: def(400, 'Chữ số thứ 4 ({digit}) của số định danh không khớp với thế kỷ của năm sinh {year}.', 'Digit 4 ({digit}) of the identification number does not match the century of birth year {year}.'),
   PIN_BIRTH_YEAR_MISMATCH: def(400, 'Chữ số thứ 5–6 ({digits}) của số định danh không khớp với năm sinh {year}.', 'Digits 5–6 ({digits}) of the identification number do not match birth year {year}.'),
 
+  // --- staff accounts ---------------------------------------------------------------------------------
+  STAFF_CREDENTIALS_INVALID: def(401, 'Tên đăng nhập hoặc mật khẩu không đúng.', 'The username or password is wrong.'),
+  STAFF_USERNAME_INVALID: def(400, 'Tên đăng nhập "{username}" phải dài 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.', 'Username "{username}" must be 3–64 characters: lower-case letters, digits, dot, hyphen, underscore.'),
+  STAFF_USERNAME_TAKEN: def(409, 'Tên đăng nhập "{username}" đã có người dùng.', 'Username "{username}" is taken.'),
+  STAFF_ROLE_UNKNOWN: def(400, 'Vai trò "{role}" không có; các vai trò: {roles}.', 'Role "{role}" does not exist; roles: {roles}.'),
+  STAFF_PASSWORD_WEAK: def(400, 'Mật khẩu không đạt yêu cầu ({reason}): tối thiểu 8 ký tự và không phải mật khẩu phổ biến.', 'The password is not acceptable ({reason}): at least 8 characters and not a common password.'),
+  STAFF_UNIT_UNKNOWN: def(400, 'Không có đơn vị hành chính mã {code}.', 'There is no administrative unit {code}.'),
+  STAFF_UNIT_REQUIRED: def(400, 'Vai trò {role} phải gắn với một đơn vị hành chính.', 'Role {role} must be tied to an administrative unit.'),
+
   // --- audit ----------------------------------------------------------------------------------------
   AUDIT_CHAIN_BROKEN: def(500, 'Nhật ký truy cập bị sửa hoặc xóa tại mục {seq}.', 'The audit log was altered or truncated at entry {seq}.'),
 } as const satisfies Record<string, ErrorDefinition>;

@@ -184,3 +184,8 @@ export class UnitCache {
     return hit;
   }
 }
+
+/** True when some version of `code` exists, in any period (for references such as a staff account's unit). */
+export async function unitCodeExists(db: Db, code: string): Promise<boolean> {
+  return (await versionsOf(db, code)).length > 0;
+}

@@ -21,9 +21,12 @@ import { Type } from 'typebox';
 import { AppError, errorCatalogue } from '../errors.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Api, AppContext, PlatformModule } from '../module.js';
+import { bearerToken, type AuthProvider } from '../auth.js';
 import { languageOf, problemOf, PROBLEM_CONTENT_TYPE, toAppError } from './problem.js';
 
 export interface HttpServerOptions {
+  /** Resolves bearer tokens to principals (from the identity module). */
+  auth?: AuthProvider;
   /** Returns the names of pending migrations (readiness fails while any is pending). */
   pendingMigrations: () => Promise<string[]>;
   /** Directory of the built web UI; served at `/` when it exists. */
@@ -77,6 +80,18 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // Authentication, then the one permission check (a route's `config.permission`), before any
+  // parsing or validation, so that an unauthenticated caller learns nothing about a route.
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request);
+    if (token && options.auth) request.principal = await options.auth.authenticate(token);
+    const needed = request.routeOptions.config?.permission;
+    if (!needed) return;
+    if (!request.principal) throw new AppError('UNAUTHENTICATED');
+    if (!request.principal.permissions.has(needed)) throw new AppError('FORBIDDEN');
   });
 
   app.setErrorHandler(async (err, request, reply) => {

@@ -1,0 +1,44 @@
+/**
+ * Staff sign-in over HTTP, under `/api/v1`:
+ * - `POST /staff/sessions {username, password}` → `{token, expiresAt, staff}`; 401
+ *   STAFF_CREDENTIALS_INVALID for any wrong combination (no hint whether the account exists).
+ * - `GET /staff/me` → the signed-in account and its permissions.
+ * - `DELETE /staff/sessions/current` → ends the session of the bearer token.
+ */
+import { bearerToken } from '../platform/auth.js';
+import { AppError } from '../platform/errors.js';
+import type { Api, AppContext } from '../platform/module.js';
+import { StaffMeSchema, StaffSessionSchema, StaffSignInSchema } from './schemas.js';
+import { signInStaff, signOutStaff } from './staff.js';
+
+export async function identityRoutes(api: Api, ctx: AppContext): Promise<void> {
+  api.post(
+    '/staff/sessions',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Staff sign-in',
+        description: 'Passwords are verified with Argon2id (OWASP parameters). Any wrong combination answers 401 `STAFF_CREDENTIALS_INVALID`.',
+        body: StaffSignInSchema,
+        response: { 201: StaffSessionSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await signInStaff(ctx.db, request.body.username, request.body.password, request.ip)),
+  );
+
+  api.get(
+    '/staff/me',
+    { schema: { tags: ['staff'], summary: 'The signed-in staff account', response: { 200: StaffMeSchema } } },
+    async (request) => {
+      const p = request.principal;
+      if (!p) throw new AppError('UNAUTHENTICATED');
+      return { username: p.username, displayName: p.displayName, role: p.role, unitCode: p.unitCode, permissions: [...p.permissions] };
+    },
+  );
+
+  api.delete('/staff/sessions/current', { schema: { tags: ['staff'], summary: 'Sign out (end this session)' } }, async (request, reply) => {
+    const token = bearerToken(request);
+    if (token) await signOutStaff(ctx.db, token);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,61 @@
+import { expect, it } from 'vitest';
+import { forEachEngine } from '../platform/testing/engines.js';
+import { startTestPlatform } from '../platform/testing/app.js';
+import { AppError } from '../platform/errors.js';
+import { unitCodeExists, type UnitsTables } from '../units/index.js';
+import { createStaff } from './staff.js';
+
+const cli = { kind: 'cli' as const, id: 'cli:test' };
+
+forEachEngine('staff accounts', startTestPlatform, (env) => {
+  const create = (username: string, password: string, role: 'ADMIN' | 'COMMUNE_OFFICER' | 'WORKING_GROUP', unitCode: string | null) =>
+    createStaff(env().ctx.db, { username, password, role, unitCode }, cli, (c) => unitCodeExists(env().ctx.db.as<UnitsTables>(), c));
+
+  it('creates a commune officer of Xã Cẩm Hoàng with the role permissions', async () => {
+    const p = await create('canbo.camhoang', 'Cam-Hoang-2023!', 'COMMUNE_OFFICER', '10897');
+    expect(p).toMatchObject({ username: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897' });
+    expect([...p.permissions].sort()).toEqual(['citizen.read', 'reports.read']);
+  });
+
+  it('refuses weak passwords, taken usernames, unknown units and unscoped non-admins, each with its code', async () => {
+    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: AppError) => e.code);
+    expect(await code(create('a.b', 'password1', 'COMMUNE_OFFICER', '10897'))).toBe('STAFF_PASSWORD_WEAK');
+    expect(await code(create('a.b', 'short', 'COMMUNE_OFFICER', '10897'))).toBe('STAFF_PASSWORD_WEAK');
+    expect(await code(create('canbo.camhoang', 'Another-pass-1', 'COMMUNE_OFFICER', '10897'))).toBe('STAFF_USERNAME_TAKEN');
+    expect(await code(create('x.y', 'Another-pass-1', 'COMMUNE_OFFICER', '99999'))).toBe('STAFF_UNIT_UNKNOWN');
+    expect(await code(create('x.y', 'Another-pass-1', 'WORKING_GROUP', null))).toBe('STAFF_UNIT_REQUIRED');
+    expect(await code(create('Bad Name', 'Another-pass-1', 'ADMIN', null))).toBe('STAFF_USERNAME_INVALID');
+  });
+
+  it('signs in, answers /staff/me with the bearer token, and signs out', async () => {
+    const { app } = env();
+    const res = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'canbo.camhoang', password: 'Cam-Hoang-2023!' } });
+    expect(res.statusCode).toBe(201);
+    const { token, staff } = res.json();
+    expect(staff).toEqual({ username: 'canbo.camhoang', displayName: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897' });
+    const auth = { authorization: `Bearer ${token}` };
+    const me = await app.inject({ url: '/api/v1/staff/me', headers: auth });
+    expect(me.json()).toMatchObject({ username: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897' });
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/staff/sessions/current', headers: auth })).statusCode).toBe(204);
+    const after = await app.inject({ url: '/api/v1/staff/me', headers: auth });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a wrong password and an unknown account alike', async () => {
+    const { app } = env();
+    const wrong = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'canbo.camhoang', password: 'nope-nope-nope' } });
+    const unknown = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'nobody.here', password: 'nope-nope-nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
+    expect(strip(wrong.json())).toEqual(strip(unknown.json()));
+    expect(wrong.json().code).toBe('STAFF_CREDENTIALS_INVALID');
+  });
+
+  it('rejects unknown fields in the sign-in body', async () => {
+    const r = await env().app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'a', password: 'b', role: 'ADMIN' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([{ field: 'body.role', code: 'FIELD_UNKNOWN', detail: 'Trường "body.role" không được chấp nhận.' }]);
+  });
+});
