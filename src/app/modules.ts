@@ -6,9 +6,10 @@ import { auditMigrations } from '../platform/audit/audit.js';
 import type { Migrations } from '../platform/db/migrations.js';
 import type { PlatformModule } from '../platform/module.js';
 import { identityModule } from '../identity/index.js';
+import { populationModule } from '../population/index.js';
 import { unitsModule } from '../units/index.js';
 
-export const modules: PlatformModule[] = [unitsModule, identityModule];
+export const modules: PlatformModule[] = [unitsModule, identityModule, populationModule];
 
 export function allMigrations(): Migrations {
   const merged: Migrations = { ...auditMigrations };

@@ -64,6 +64,14 @@ export const errorCatalogue = {
   PIN_CENTURY_MISMATCH: def(400, 'Chữ số thứ 4 ({digit}) của số định danh không khớp với thế kỷ của năm sinh {year}.', 'Digit 4 ({digit}) of the identification number does not match the century of birth year {year}.'),
   PIN_BIRTH_YEAR_MISMATCH: def(400, 'Chữ số thứ 5–6 ({digits}) của số định danh không khớp với năm sinh {year}.', 'Digits 5–6 ({digits}) of the identification number do not match birth year {year}.'),
 
+  // --- population registry -----------------------------------------------------------------------------
+  CITIZEN_NOT_FOUND: def(404, 'Không tìm thấy công dân trong phạm vi quản lý của bạn.', 'No such citizen within your unit.'),
+  CITIZEN_EXISTS: def(409, 'Số định danh {pin} đã có trong cơ sở dữ liệu.', 'Identification number {pin} is already registered.'),
+  CITIZEN_CHANGED_CONCURRENTLY: def(409, 'Hồ sơ công dân {pin} vừa được người khác sửa; hãy tải lại rồi thử lại.', 'Citizen record {pin} was just changed by someone else; reload and try again.'),
+  CITIZEN_UNIT_UNKNOWN: def(400, 'Không có đơn vị hành chính mã {code} vào ngày {at}.', 'There is no administrative unit {code} on {at}.'),
+  PURPOSE_REQUIRED: def(400, 'Cần nêu mục đích khai thác thông tin (tiêu đề X-Purpose).', 'State the purpose of this lookup (header X-Purpose).'),
+  PURPOSE_UNKNOWN: def(400, 'Mục đích "{purpose}" không có trong danh mục.', 'Purpose "{purpose}" is not in the catalogue.'),
+
   // --- staff accounts ---------------------------------------------------------------------------------
   STAFF_CREDENTIALS_INVALID: def(401, 'Tên đăng nhập hoặc mật khẩu không đúng.', 'The username or password is wrong.'),
   STAFF_USERNAME_INVALID: def(400, 'Tên đăng nhập "{username}" phải dài 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.', 'Username "{username}" must be 3–64 characters: lower-case letters, digits, dot, hyphen, underscore.'),

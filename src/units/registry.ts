@@ -189,3 +189,14 @@ export class UnitCache {
 export async function unitCodeExists(db: Db, code: string): Promise<boolean> {
   return (await versionsOf(db, code)).length > 0;
 }
+
+/** True when some version of unit `inner` has `outer` on its path (e.g. a commune inside a province). */
+export async function unitWithin(db: Db, inner: string, outer: string): Promise<boolean> {
+  if (inner === outer) return true;
+  for (const v of await versionsOf(db, inner)) {
+    const day = v.validFrom === UNKNOWN_START ? (v.validUntil ?? todayInVietnam()) : v.validFrom;
+    const paths = await pathsOf(db, [v], day);
+    if (paths.get(v.id)?.some((p) => p.code === outer)) return true;
+  }
+  return false;
+}

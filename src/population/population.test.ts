@@ -1,0 +1,166 @@
+import { expect, it } from 'vitest';
+import { forEachEngine } from '../platform/testing/engines.js';
+import { startTestPlatform } from '../platform/testing/app.js';
+import { verifyAuditChain } from '../platform/audit/audit.js';
+import type { StaffRole } from '../platform/auth.js';
+import { createStaff, signInStaff } from '../identity/index.js';
+import { unitCodeExists, type UnitsTables } from '../units/index.js';
+import { saveCitizen, UnitPaths, checkCitizen } from './registry.js';
+import type { PopulationTables } from './store.js';
+import type { CitizenInput } from './model.js';
+
+const cli = { kind: 'cli' as const, id: 'cli:test' };
+const D = '2023-02-28';
+// Nguyễn Văn An, male, born 1990-05-12 in Hải Dương (030), living in Xã Cẩm Hoàng (10897).
+const an: CitizenInput = {
+  pin: '030090001234',
+  fullName: 'Nguye\u0302\u0303n Va\u0306n An', // NFD on input
+  dateOfBirth: '1990-05-12',
+  sex: 'male',
+  ethnicity: 'Kinh',
+  birthRegistration: { unitCode: '30', unitDate: D },
+  permanentResidence: { unitCode: '10897', unitDate: D, addressLine: 'Thôn Hoàng Xá', since: '2010-01-01' },
+  household: { number: 'HD-10897-0001', headPin: '030090001234', relation: 'head' },
+  phone: '0912345678',
+  identityCard: { number: '030090001234', issuedOn: '2021-04-01', expiresOn: '2030-05-12', chip: true },
+};
+// Trần Thị Bình, female, born 1950 (year only), living in Phường Phúc Xá, Hà Nội (00001).
+const binh: CitizenInput = { pin: '001150000077', fullName: 'Trần Thị Bình', dateOfBirth: '1950', sex: 'female', permanentResidence: { unitCode: '00001', unitDate: D, addressLine: 'Số 5 phố Phúc Xá' } };
+
+async function setup(t: Parameters<typeof startTestPlatform>[0]) {
+  const platform = await startTestPlatform(t);
+  const tokens: Record<string, string> = {};
+  const staff: [string, StaffRole, string | null][] = [
+    ['admin', 'ADMIN', null],
+    ['congan.camhoang', 'COMMUNE_POLICE', '10897'],
+    ['canbo.phucxa', 'COMMUNE_OFFICER', '00001'],
+    ['pc06.haiduong', 'PROVINCIAL_POLICE', '30'],
+    ['bcd.tinh', 'WORKING_GROUP', '30'],
+  ];
+  for (const [username, role, unit] of staff) {
+    await createStaff(platform.ctx.db, { username, password: 'Mot-cua-2023!', role, unitCode: unit }, cli, (c) => unitCodeExists(platform.ctx.db.as<UnitsTables>(), c));
+    tokens[username] = (await signInStaff(platform.ctx.db, username, 'Mot-cua-2023!', '127.0.0.1')).token;
+  }
+  return { ...platform, tokens };
+}
+
+forEachEngine('population registry', setup, (env) => {
+  const call = (method: 'GET' | 'POST', url: string, who?: string, extra: { payload?: unknown; headers?: Record<string, string> } = {}) =>
+    env().app.inject({ method, url, payload: extra.payload as never, headers: { ...(who ? { authorization: `Bearer ${env().tokens[who]}` } : {}), ...extra.headers } });
+  const purpose = { 'x-purpose': 'DOSSIER_PROCESSING', 'x-dossier-code': '000.00.31.H23-230228-0001' };
+
+  it('creates records through the API, storing names in NFC', async () => {
+    const r = await call('POST', '/api/v1/citizens', 'congan.camhoang', { payload: an });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toEqual({ outcome: 'created', pin: '030090001234', version: 1 });
+    expect((await call('POST', '/api/v1/citizens', 'admin', { payload: binh })).statusCode).toBe(201);
+    const rec = await call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang', { headers: purpose });
+    expect(rec.statusCode).toBe(200);
+    expect(rec.json()).toMatchObject({ pin: '030090001234', fullName: 'Nguyễn Văn An', dateOfBirth: '1990-05-12', sex: 'male', nationality: 'VN', status: 'living', version: 1, phone: '0912345678' });
+    expect(rec.json().fullName).toBe('Nguyễn Văn An'.normalize('NFC'));
+  });
+
+  it('keeps a year-only date of birth partial', async () => {
+    const rec = await call('GET', '/api/v1/citizens/001150000077', 'admin', { headers: { 'x-purpose': 'DATA_CORRECTION' } });
+    expect(rec.json().dateOfBirth).toBe('1950');
+  });
+
+  it('refuses an existing number and a number that contradicts sex or birth year, listing every failing field', async () => {
+    const dup = await call('POST', '/api/v1/citizens', 'admin', { payload: an });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().code).toBe('CITIZEN_EXISTS');
+    const bad = await call('POST', '/api/v1/citizens', 'admin', { payload: { ...binh, pin: '001050000078', dateOfBirth: '1951-02', permanentResidence: { unitCode: '99999', unitDate: D } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`)).toEqual([
+      'pin PIN_SEX_MISMATCH',
+      'pin PIN_BIRTH_YEAR_MISMATCH',
+      'permanentResidence.unitCode CITIZEN_UNIT_UNKNOWN',
+    ]);
+    const shape = await call('POST', '/api/v1/citizens', 'admin', { payload: { ...binh, pin: '1234', sex: 'x', extra: 1 } });
+    expect(shape.json().errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort()).toEqual(['body.extra FIELD_UNKNOWN', 'body.pin FIELD_FORMAT', 'body.sex FIELD_NOT_ALLOWED_VALUE']);
+  });
+
+  it('holds a look-alike of an existing person as a duplicate candidate', async () => {
+    const twin = { ...an, pin: '030090009999', household: null, phone: null, identityCard: null };
+    const r = await call('POST', '/api/v1/citizens', 'congan.camhoang', { payload: twin });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toMatchObject({ outcome: 'duplicate', pin: '030090009999', duplicateOf: '030090001234' });
+    const read = await call('GET', '/api/v1/citizens/030090009999', 'admin', { headers: purpose });
+    expect(read.statusCode).toBe(404);
+  });
+
+  it('requires a known purpose for every read', async () => {
+    const none = await call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang');
+    expect(none.statusCode).toBe(400);
+    expect(none.json().code).toBe('PURPOSE_REQUIRED');
+    const unknown = await call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang', { headers: { 'x-purpose': 'CURIOSITY' } });
+    expect(unknown.json().code).toBe('PURPOSE_UNKNOWN');
+  });
+
+  it('limits reads to the reader’s unit and hides records outside it', async () => {
+    expect((await call('GET', '/api/v1/citizens/030090001234', 'pc06.haiduong', { headers: purpose })).statusCode).toBe(200);
+    const other = await call('GET', '/api/v1/citizens/030090001234', 'canbo.phucxa', { headers: purpose });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().code).toBe('CITIZEN_NOT_FOUND');
+    expect((await call('GET', '/api/v1/citizens/001150000077', 'canbo.phucxa', { headers: purpose })).statusCode).toBe(200);
+  });
+
+  it('never lets the working group or an anonymous caller read a person', async () => {
+    const wg = await call('GET', '/api/v1/citizens/030090001234', 'bcd.tinh', { headers: purpose });
+    expect(wg.statusCode).toBe(403);
+    expect(wg.json().code).toBe('FORBIDDEN');
+    const anon = await call('GET', '/api/v1/citizens/030090001234', undefined, { headers: purpose });
+    expect(anon.statusCode).toBe(401);
+    expect((await call('GET', '/api/v1/citizens?q=an', 'bcd.tinh', { headers: purpose })).statusCode).toBe(403);
+  });
+
+  it('searches by folded name within the unit, masking numbers', async () => {
+    const r = await call('GET', '/api/v1/citizens?q=nguyen%20van', 'congan.camhoang', { headers: { 'x-purpose': 'SUPPORT_DESK' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().total).toBe(1);
+    const [item] = r.json().items;
+    expect(item).toMatchObject({ pinMasked: '030******234', fullName: 'Nguyễn Văn An', phoneMasked: '091****678', residence: { unitCode: '10897', addressLine: 'Thôn Hoàng Xá' } });
+    expect(JSON.stringify(r.json())).not.toContain('030090001234');
+    const byRef = await call('GET', `/api/v1/citizens/${item.ref}`, 'congan.camhoang', { headers: purpose });
+    expect(byRef.json().pin).toBe('030090001234');
+    const outside = await call('GET', '/api/v1/citizens?q=binh', 'congan.camhoang', { headers: purpose });
+    expect(outside.json().total).toBe(0);
+    const province = await call('GET', '/api/v1/citizens?birthYear=1990&unit=295', 'pc06.haiduong', { headers: purpose });
+    expect(province.json().items.map((i: { fullName: string }) => i.fullName)).toEqual(['Nguyễn Văn An']);
+  });
+
+  it('keeps a version and history row per change, none for an identical write', async () => {
+    const db = env().ctx.db;
+    const units = new UnitPaths(db.as<UnitsTables>());
+    const path = await checkCitizen(an, units);
+    const same = await db.transaction((trx) => saveCitizen(trx as never, an, path, { mode: 'upsert', actor: 'import', source: 'test' }));
+    expect(same).toEqual({ outcome: 'unchanged', pin: '030090001234', version: 1 });
+    const moved = await db.transaction((trx) => saveCitizen(trx as never, { ...an, phone: '0987654321' }, path, { mode: 'upsert', actor: 'import', source: 'test' }));
+    expect(moved).toEqual({ outcome: 'updated', pin: '030090001234', version: 2 });
+    const h = await call('GET', '/api/v1/citizens/030090001234/history', 'congan.camhoang', { headers: purpose });
+    expect(h.json().items[0]).toMatchObject({ version: 2, actor: 'import', source: 'test', changes: { phone: ['0912345678', '0987654321'] } });
+    expect(h.json().total).toBe(2);
+    const rows = await db.as<PopulationTables>().selectFrom('citizen_history').select('version').where('pin', '=', '030090001234').execute();
+    expect(rows.map((r) => r.version).sort()).toEqual([1, 2]);
+  });
+
+  it('shows admins who read a record, with purpose, and the audit chain holds', async () => {
+    const log = await call('GET', '/api/v1/citizens/030090001234/access-log?pageSize=50', 'admin');
+    expect(log.statusCode).toBe(200);
+    const actions = log.json().items.map((e: { actorId: string; action: string; purposeCode: string | null }) => `${e.actorId} ${e.action} ${e.purposeCode ?? '-'}`);
+    expect(actions).toContain('canbo.phucxa citizen.read-refused DOSSIER_PROCESSING');
+    expect(actions).toContain('pc06.haiduong citizen.read DOSSIER_PROCESSING');
+    expect(actions).toContain('congan.camhoang citizen.search SUPPORT_DESK');
+    expect(actions[actions.length - 1]).toBe('congan.camhoang citizen.create -');
+    expect(log.json().items.find((e: { purposeNote: string | null }) => e.purposeNote?.includes('000.00.31.H23-230228-0001'))).toBeDefined();
+    expect((await call('GET', '/api/v1/citizens/030090001234/access-log', 'pc06.haiduong')).statusCode).toBe(403);
+    expect((await verifyAuditChain(env().ctx.db)).ok).toBe(true);
+  });
+
+  it('explains identification numbers publicly', async () => {
+    const r = await call('GET', '/api/v1/pins/087084000999');
+    expect(r.json()).toMatchObject({ valid: true, facts: { provinceName: 'Đồng Tháp', sex: 'male', birthYear: 1984 } });
+    const bad = await call('GET', '/api/v1/pins/003', undefined, { headers: { 'accept-language': 'en' } });
+    expect(bad.json()).toEqual({ valid: false, breaches: [{ code: 'PIN_FORMAT', detail: 'Personal identification number "003" must be exactly 12 digits.' }] });
+  });
+});

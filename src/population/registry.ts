@@ -1,0 +1,385 @@
+/**
+ * The population registry's logic: writing citizen records with history and duplicate detection,
+ * and the purpose-bound, unit-scoped, audited reads.
+ *
+ * Writes: a record is keyed by its personal identification number. Creating a number that exists
+ * is refused (CITIZEN_EXISTS); an import upserts (same content → nothing changes; changed fields →
+ * a new version and one history row). A new number whose folded name, date of birth and place of
+ * birth registration match another person's is held as a duplicate candidate for review instead
+ * of becoming a silent second record.
+ *
+ * Reads: every read of a person names a purpose, is limited to the reader's unit, and writes one
+ * audit entry (who, when, from where, which records, why, what was returned).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError, type FieldError } from '../platform/errors.js';
+import { isIsoDate, nowUtc, todayInVietnam } from '../platform/dates.js';
+import { collationKey, foldForSearch, normalizeText } from '../platform/text.js';
+import { inScope, type Principal } from '../platform/auth.js';
+import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import type { Database } from '../platform/db/database.js';
+import { getUnit, unitWithin, type UnitsTables } from '../units/index.js';
+import type { CitizenInput, CitizenStatus, HouseholdRelation, IdentityCard, Place, Residence } from './model.js';
+import { explainPin, type Sex } from './pin.js';
+import { isPurposeCode, type PurposeCode } from './purposes.js';
+import {
+  citizenByDupKey,
+  citizenByPin,
+  citizenByRef,
+  insertCitizen,
+  insertDuplicate,
+  insertHistory,
+  searchCitizens,
+  updateCitizen,
+  type CitizenRow,
+  type PopulationTables,
+} from './store.js';
+
+type Db = Kysely<PopulationTables>;
+
+/** A citizen as the API shows one record. */
+export interface Citizen extends Omit<CitizenInput, 'nationality' | 'status'> {
+  nationality: string;
+  status: CitizenStatus;
+  ref: string;
+  version: number;
+  updatedAt: string;
+}
+
+/** A citizen as lists show them: identification and phone numbers masked. */
+export interface CitizenListItem {
+  ref: string;
+  pinMasked: string;
+  fullName: string;
+  dateOfBirth: string;
+  sex: Sex;
+  residence: { unitCode: string; addressLine: string | null } | null;
+  phoneMasked: string | null;
+  status: CitizenStatus;
+}
+
+/** `030095001234` → `030******234`. */
+export function maskPin(pin: string): string {
+  return pin.length === 12 ? `${pin.slice(0, 3)}******${pin.slice(-3)}` : '************';
+}
+
+/** `0912345678` → `091****678`. */
+export function maskPhone(phone: string | null): string | null {
+  return phone ? `${phone.slice(0, 3)}${'*'.repeat(Math.max(0, phone.length - 6))}${phone.slice(-3)}` : null;
+}
+
+const PARTIAL_DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+/** True for `YYYY`, `YYYY-MM` or a real `YYYY-MM-DD`. */
+export function isPartialDate(s: string): boolean {
+  if (!PARTIAL_DATE_RE.test(s)) return false;
+  if (s.length === 10) return isIsoDate(s);
+  if (s.length === 7) return Number(s.slice(5)) >= 1 && Number(s.slice(5)) <= 12;
+  return true;
+}
+
+/** Folded name, date of birth and place of birth registration: two records sharing it are probably one person. */
+export function duplicateKey(c: Pick<CitizenInput, 'fullName' | 'dateOfBirth' | 'birthRegistration'>): string {
+  return `${foldForSearch(c.fullName)}|${c.dateOfBirth}|${c.birthRegistration?.unitCode ?? ''}`;
+}
+
+/** Resolves unit codes at dates to their path codes, remembering answers (imports ask the same few). */
+export class UnitPaths {
+  private readonly memo = new Map<string, string[] | null>();
+  constructor(private readonly db: Kysely<UnitsTables>) {}
+
+  /** Path codes province → … → unit, or null when the code is not in force on that date. */
+  async of(code: string, date: string): Promise<string[] | null> {
+    const key = `${code}|${date}`;
+    if (!this.memo.has(key)) {
+      const path = await getUnit(this.db, code, date).then(
+        (u) => u.path.map((p) => p.code),
+        (e: unknown) => {
+          if (e instanceof AppError && e.code === 'UNIT_NOT_FOUND') return null;
+          throw e;
+        },
+      );
+      this.memo.set(key, path);
+    }
+    return this.memo.get(key)!;
+  }
+}
+
+/**
+ * Checks what a schema cannot: the identification-number rules against sex and date of birth
+ * (Decree 137/2015/NĐ-CP Art. 13), partial dates, and that every unit code is in force on its date.
+ * Returns the residence path (for scoping) or throws VALIDATION_FAILED listing every failing field.
+ */
+export async function checkCitizen(input: CitizenInput, units: UnitPaths, today = todayInVietnam()): Promise<string[] | null> {
+  const errors: FieldError[] = [];
+  for (const b of explainPin(input.pin, { sex: input.sex, dateOfBirth: isPartialDate(input.dateOfBirth) ? input.dateOfBirth : undefined }).breaches) {
+    errors.push({ field: 'pin', code: b.code, params: b.params });
+  }
+  if (!isPartialDate(input.dateOfBirth) || input.dateOfBirth > today) errors.push({ field: 'dateOfBirth', code: 'DATE_INVALID', params: { value: input.dateOfBirth } });
+  for (const [field, pin] of [['fatherPin', input.fatherPin], ['motherPin', input.motherPin], ['spousePin', input.spousePin], ['household.headPin', input.household?.headPin]] as const) {
+    if (pin && explainPin(pin).breaches.some((b) => b.code === 'PIN_FORMAT')) errors.push({ field, code: 'PIN_FORMAT', params: { pin } });
+    if (pin && pin === input.pin && field !== 'household.headPin') errors.push({ field, code: 'FIELD_INVALID' });
+  }
+  const places: [string, Place | null | undefined][] = [
+    ['birthRegistration', input.birthRegistration],
+    ['homeTown', input.homeTown],
+    ['permanentResidence', input.permanentResidence],
+    ['temporaryResidence', input.temporaryResidence],
+    ['currentResidence', input.currentResidence],
+  ];
+  const paths = new Map<string, string[] | null>();
+  for (const [field, place] of places) {
+    if (!place) continue;
+    if (!isIsoDate(place.unitDate)) {
+      errors.push({ field: `${field}.unitDate`, code: 'DATE_INVALID', params: { value: place.unitDate } });
+      continue;
+    }
+    const path = await units.of(place.unitCode, place.unitDate);
+    if (!path) errors.push({ field: `${field}.unitCode`, code: 'CITIZEN_UNIT_UNKNOWN', params: { code: place.unitCode, at: place.unitDate } });
+    paths.set(field, path);
+  }
+  if (input.status === 'deceased' && !input.deceasedOn) errors.push({ field: 'deceasedOn', code: 'FIELD_REQUIRED' });
+  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', { count: errors.length }, { fieldErrors: errors });
+  return paths.get('currentResidence') ?? paths.get('permanentResidence') ?? null;
+}
+
+function placeColumns(p: Place | null | undefined) {
+  return { unit: p?.unitCode ?? null, date: p?.unitDate ?? null, address: normalizeText(p?.addressLine) ?? null };
+}
+
+/** The stored columns of a citizen (everything but identity, timestamps and version). */
+export function contentColumns(c: CitizenInput, residencePath: string[] | null) {
+  const name = normalizeText(c.fullName);
+  const perm = placeColumns(c.permanentResidence);
+  const temp = placeColumns(c.temporaryResidence);
+  const cur = placeColumns(c.currentResidence);
+  return {
+    full_name: name,
+    name_folded: foldForSearch(name),
+    sort_key: collationKey(name),
+    other_names: normalizeText(c.otherNames) ?? null,
+    date_of_birth: c.dateOfBirth,
+    birth_year: Number(c.dateOfBirth.slice(0, 4)),
+    sex: c.sex,
+    nationality: c.nationality ?? 'VN',
+    ethnicity: normalizeText(c.ethnicity) ?? null,
+    religion: normalizeText(c.religion) ?? null,
+    birth_reg_unit: c.birthRegistration?.unitCode ?? null,
+    birth_reg_date: c.birthRegistration?.unitDate ?? null,
+    home_town_unit: c.homeTown?.unitCode ?? null,
+    home_town_date: c.homeTown?.unitDate ?? null,
+    perm_unit: perm.unit,
+    perm_date: perm.date,
+    perm_address: perm.address,
+    perm_since: c.permanentResidence?.since ?? null,
+    temp_unit: temp.unit,
+    temp_date: temp.date,
+    temp_address: temp.address,
+    temp_since: c.temporaryResidence?.since ?? null,
+    cur_unit: cur.unit,
+    cur_date: cur.date,
+    cur_address: cur.address,
+    cur_since: c.currentResidence?.since ?? null,
+    scope_province: residencePath?.[0] ?? null,
+    scope_district: residencePath && residencePath.length === 3 ? residencePath[1]! : null,
+    scope_commune: residencePath && residencePath.length >= 2 ? residencePath[residencePath.length - 1]! : null,
+    household_no: c.household?.number ?? null,
+    household_head_pin: c.household?.headPin ?? null,
+    household_relation: c.household?.relation ?? null,
+    father_pin: c.fatherPin ?? null,
+    mother_pin: c.motherPin ?? null,
+    spouse_pin: c.spousePin ?? null,
+    phone: c.phone ?? null,
+    email: c.email ? c.email.trim().toLowerCase() : null,
+    id_card_number: c.identityCard?.number ?? null,
+    id_card_issued: c.identityCard?.issuedOn ?? null,
+    id_card_expires: c.identityCard?.expiresOn ?? null,
+    id_card_chip: c.identityCard?.chip ? 1 : 0,
+    status: c.status ?? 'living',
+    deceased_on: c.deceasedOn ?? null,
+    dup_key: duplicateKey({ ...c, fullName: name }),
+  };
+}
+
+function residence(unit: string | null, date: string | null, address: string | null, since: string | null): Residence | null {
+  return unit && date ? { unitCode: unit, unitDate: date, addressLine: address, since } : null;
+}
+
+/** The API form of a stored row. */
+export function citizenOf(r: CitizenRow): Citizen {
+  const card: IdentityCard | null = r.id_card_number ? { number: r.id_card_number, issuedOn: r.id_card_issued, expiresOn: r.id_card_expires, chip: r.id_card_chip === 1 } : null;
+  return {
+    pin: r.pin,
+    ref: r.ref,
+    fullName: r.full_name,
+    otherNames: r.other_names,
+    dateOfBirth: r.date_of_birth,
+    sex: r.sex as Sex,
+    nationality: r.nationality,
+    ethnicity: r.ethnicity,
+    religion: r.religion,
+    birthRegistration: r.birth_reg_unit && r.birth_reg_date ? { unitCode: r.birth_reg_unit, unitDate: r.birth_reg_date } : null,
+    homeTown: r.home_town_unit && r.home_town_date ? { unitCode: r.home_town_unit, unitDate: r.home_town_date } : null,
+    permanentResidence: residence(r.perm_unit, r.perm_date, r.perm_address, r.perm_since),
+    temporaryResidence: residence(r.temp_unit, r.temp_date, r.temp_address, r.temp_since),
+    currentResidence: residence(r.cur_unit, r.cur_date, r.cur_address, r.cur_since),
+    household: r.household_no && r.household_head_pin && r.household_relation ? { number: r.household_no, headPin: r.household_head_pin, relation: r.household_relation as HouseholdRelation } : null,
+    fatherPin: r.father_pin,
+    motherPin: r.mother_pin,
+    spousePin: r.spouse_pin,
+    phone: r.phone,
+    email: r.email,
+    identityCard: card,
+    status: r.status as CitizenStatus,
+    deceasedOn: r.deceased_on,
+    version: r.version,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function listItemOf(r: CitizenRow): CitizenListItem {
+  const unit = r.cur_unit ?? r.perm_unit;
+  return {
+    ref: r.ref,
+    pinMasked: maskPin(r.pin),
+    fullName: r.full_name,
+    dateOfBirth: r.date_of_birth,
+    sex: r.sex as Sex,
+    residence: unit ? { unitCode: unit, addressLine: r.cur_unit ? r.cur_address : r.perm_address } : null,
+    phoneMasked: maskPhone(r.phone),
+    status: r.status as CitizenStatus,
+  };
+}
+
+export type SaveOutcome = { outcome: 'created' | 'updated' | 'unchanged'; pin: string; version: number } | { outcome: 'duplicate'; pin: string; duplicateOf: string; candidateId: number };
+
+/**
+ * Writes one citizen inside the caller's transaction (no audit entry: the caller writes one for
+ * the whole operation). `mode: 'create'` refuses an existing number with CITIZEN_EXISTS (409);
+ * `mode: 'upsert'` updates it. `residencePath` comes from {@link checkCitizen}.
+ */
+export async function saveCitizen(
+  trx: Db,
+  input: CitizenInput,
+  residencePath: string[] | null,
+  options: { mode: 'create' | 'upsert'; actor: string; source: string },
+): Promise<SaveOutcome> {
+  const content = contentColumns(input, residencePath);
+  const now = nowUtc();
+  const existing = await citizenByPin(trx, input.pin);
+  if (!existing) {
+    const other = await citizenByDupKey(trx, content.dup_key, input.pin);
+    if (other) {
+      const candidateId = await insertDuplicate(trx, { pin: input.pin, existing_pin: other, reason: 'same folded name, date of birth and place of birth registration', data: JSON.stringify(input), status: 'open', source: options.source, created_at: now });
+      return { outcome: 'duplicate', pin: input.pin, duplicateOf: other, candidateId };
+    }
+    await insertCitizen(trx, { pin: input.pin, ref: randomUUID(), ...content, version: 1, created_at: now, updated_at: now });
+    await insertHistory(trx, { pin: input.pin, version: 1, at: now, actor: options.actor, source: options.source, changes: JSON.stringify({ created: true }) });
+    return { outcome: 'created', pin: input.pin, version: 1 };
+  }
+  if (options.mode === 'create') throw new AppError('CITIZEN_EXISTS', { pin: maskPin(input.pin) });
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [k, v] of Object.entries(content) as [keyof typeof content, unknown][]) {
+    if (existing[k] !== v) changes[k] = [existing[k], v];
+  }
+  delete changes.name_folded;
+  delete changes.sort_key;
+  delete changes.dup_key;
+  if (Object.keys(changes).length === 0) return { outcome: 'unchanged', pin: input.pin, version: existing.version };
+  const version = existing.version + 1;
+  if (!(await updateCitizen(trx, input.pin, existing.version, { ...content, version, updated_at: now }))) throw new AppError('CITIZEN_CHANGED_CONCURRENTLY', { pin: maskPin(input.pin) });
+  await insertHistory(trx, { pin: input.pin, version, at: now, actor: options.actor, source: options.source, changes: JSON.stringify(changes) });
+  return { outcome: 'updated', pin: input.pin, version };
+}
+
+/** Creates one citizen (API, CLI): validation, duplicate check, history and audit in one transaction. */
+export async function createCitizen(db: Database, input: CitizenInput, actor: AuditActor): Promise<SaveOutcome> {
+  const units = new UnitPaths(db.as<UnitsTables>());
+  const path = await checkCitizen(input, units);
+  return db.transaction(async (trx) => {
+    const result = await saveCitizen(trx as Db, input, path, { mode: 'create', actor: actor.id, source: 'api' });
+    await recordAudit(trx, {
+      actor,
+      action: result.outcome === 'duplicate' ? 'citizen.duplicate-held' : 'citizen.create',
+      subjects: [{ type: 'citizen', id: input.pin }, ...(result.outcome === 'duplicate' ? [{ type: 'citizen', id: result.duplicateOf }] : [])],
+      summary: result.outcome === 'duplicate' ? `held as duplicate candidate ${result.candidateId}` : 'record created',
+    });
+    return result;
+  });
+}
+
+export interface ReadPurpose {
+  code: string | undefined;
+  note?: string;
+  dossierCode?: string;
+}
+
+/** Checks the stated purpose of a read. Errors: PURPOSE_REQUIRED, PURPOSE_UNKNOWN (400). */
+export function checkPurpose(p: ReadPurpose): { code: PurposeCode; note: string | null } {
+  if (!p.code) throw new AppError('PURPOSE_REQUIRED');
+  if (!isPurposeCode(p.code)) throw new AppError('PURPOSE_UNKNOWN', { purpose: p.code.slice(0, 40) });
+  const note = [p.dossierCode ? `dossier ${p.dossierCode}` : null, p.note ?? null].filter(Boolean).join(' · ');
+  return { code: p.code, note: note || null };
+}
+
+function scopePath(r: CitizenRow): string[] {
+  return [r.scope_province, r.scope_district, r.scope_commune].filter((c): c is string => c !== null);
+}
+
+/**
+ * One person's record for a staff member, by identification number or list reference.
+ * The read is audited even when refused. Errors: PURPOSE_REQUIRED, PURPOSE_UNKNOWN,
+ * CITIZEN_NOT_FOUND (404, also for a person outside the reader's unit: existence is not revealed).
+ */
+export async function readCitizen(db: Database, key: string, principal: Principal, purpose: ReadPurpose, actor: AuditActor): Promise<Citizen> {
+  const p = checkPurpose(purpose);
+  const k = db.as<PopulationTables>();
+  const row = /^\d{12}$/.test(key) ? await citizenByPin(k, key) : await citizenByRef(k, key);
+  const allowed = row !== undefined && inScope(principal, scopePath(row));
+  await db.transaction((trx) =>
+    recordAudit(trx, {
+      actor,
+      action: allowed ? 'citizen.read' : 'citizen.read-refused',
+      subjects: row ? [{ type: 'citizen', id: row.pin }] : [],
+      purposeCode: p.code,
+      purposeNote: p.note,
+      summary: allowed ? 'full record shown' : row ? 'outside the reader’s unit: nothing shown' : 'no such record',
+    }),
+  );
+  if (!row || !allowed) throw new AppError('CITIZEN_NOT_FOUND');
+  return citizenOf(row);
+}
+
+export interface CitizenQuery {
+  q?: string;
+  birthYear?: number;
+  unit?: string;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * A search within the reader's unit (narrowed further by `unit` when it lies inside it), masked,
+ * audited with every record returned as a subject.
+ */
+export async function findCitizens(db: Database, query: CitizenQuery, principal: Principal, purpose: ReadPurpose, actor: AuditActor): Promise<{ items: CitizenListItem[]; total: number }> {
+  const p = checkPurpose(purpose);
+  const tokens = query.q ? foldForSearch(query.q).split(' ').filter(Boolean) : [];
+  const unitCode = query.unit ?? principal.unitCode ?? undefined;
+  let result: { items: CitizenRow[]; total: number } = { items: [], total: 0 };
+  if (principal.unitCode === null || unitCode === principal.unitCode || (query.unit !== undefined && (await unitWithin(db.as<UnitsTables>(), query.unit, principal.unitCode)))) {
+    result = await searchCitizens(db.as<PopulationTables>(), { tokens, birthYear: query.birthYear, unitCode, offset: query.offset, limit: query.limit });
+  }
+  await db.transaction((trx) =>
+    recordAudit(trx, {
+      actor,
+      action: 'citizen.search',
+      subjects: result.items.map((r) => ({ type: 'citizen', id: r.pin })),
+      purposeCode: p.code,
+      purposeNote: p.note,
+      summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}: ${result.items.length} of ${result.total} shown, masked`,
+    }),
+  );
+  return { items: result.items.map(listItemOf), total: result.total };
+}

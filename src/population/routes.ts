@@ -1,0 +1,136 @@
+/**
+ * HTTP routes of the population registry, under `/api/v1`:
+ * - `GET /pins/{pin}` — what an identification number says, or every rule it breaks (public).
+ * - `GET /purposes` — the catalogue of lookup purposes.
+ * - `POST /citizens` (citizen.write) — create a record: 201, or 202 when held as a duplicate candidate.
+ * - `GET /citizens/{pin|ref}` (citizen.read, X-Purpose) — one record in full, audited.
+ * - `GET /citizens?q=&birthYear=&unit=&page=&pageSize=` (citizen.read, X-Purpose) — masked list, audited.
+ * - `GET /citizens/{pin|ref}/history` (citizen.read, X-Purpose) — the record's changes.
+ * - `GET /citizens/{pin}/access-log` (citizen.access-log) — who read or changed the record.
+ */
+import { Type } from 'typebox';
+import { actorOf } from '../platform/auth.js';
+import { auditEntriesFor } from '../platform/audit/audit.js';
+import { messageOf } from '../platform/errors.js';
+import { languageOf } from '../platform/http/problem.js';
+import { pageQueryProperties, pageWindow } from '../platform/http/pagination.js';
+import type { Api, AppContext } from '../platform/module.js';
+import { explainPin } from './pin.js';
+import { PURPOSES } from './purposes.js';
+import { createCitizen, findCitizens, readCitizen } from './registry.js';
+import { historyOf, type PopulationTables } from './store.js';
+import {
+  AccessLogSchema,
+  CitizenInputSchema,
+  CitizenKeyParamsSchema,
+  CitizenListQuerySchema,
+  CitizenListSchema,
+  CitizenSchema,
+  HistorySchema,
+  PinExplanationSchema,
+  PinParamsSchema,
+  PurposeHeadersSchema,
+  SaveOutcomeSchema,
+} from './schemas.js';
+
+const purposeOf = (h: { 'x-purpose'?: string; 'x-purpose-note'?: string; 'x-dossier-code'?: string }) => ({ code: h['x-purpose'], note: h['x-purpose-note'], dossierCode: h['x-dossier-code'] });
+
+export async function populationRoutes(api: Api, ctx: AppContext): Promise<void> {
+  api.get(
+    '/pins/:pin',
+    {
+      schema: {
+        tags: ['population'],
+        summary: 'Explain a personal identification number',
+        description: 'Province of birth registration, century, sex and year of birth (Decree 137/2015/NĐ-CP Art. 13; Circular 07/2016/TT-BCA), or every rule the number breaks, each with its code. Holds no personal data.',
+        params: Type.Object({ pin: Type.String({ maxLength: 40 }) }, { additionalProperties: false }),
+        response: { 200: PinExplanationSchema },
+      },
+    },
+    async (request) => {
+      const lang = languageOf(request);
+      const e = explainPin(request.params.pin);
+      return { valid: e.valid, facts: e.facts, breaches: e.breaches.map((b) => ({ code: b.code, detail: messageOf(b.code, lang, b.params) })) };
+    },
+  );
+
+  api.get('/purposes', { schema: { tags: ['population'], summary: 'Purposes a staff lookup may state (X-Purpose)' } }, async () =>
+    Object.entries(PURPOSES).map(([code, label]) => ({ code, ...label })),
+  );
+
+  api.post(
+    '/citizens',
+    {
+      config: { permission: 'citizen.write' },
+      schema: {
+        tags: ['population'],
+        summary: 'Create a citizen record',
+        description: 'Validates the identification number against sex and date of birth and every unit code against its date. An existing number answers 409 `CITIZEN_EXISTS`; a record that looks like an existing person (same folded name, date of birth and place of birth registration) is held for review and answers 202 with `outcome: duplicate`.',
+        body: CitizenInputSchema,
+        response: { 201: SaveOutcomeSchema, 202: SaveOutcomeSchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await createCitizen(ctx.db, request.body, actorOf(request));
+      return reply.code(result.outcome === 'duplicate' ? 202 : 201).send(result);
+    },
+  );
+
+  api.get(
+    '/citizens/:key',
+    {
+      config: { permission: 'citizen.read' },
+      schema: {
+        tags: ['population'],
+        summary: "One citizen's full record",
+        description: 'Requires `X-Purpose` (see `/api/v1/purposes`), optionally `X-Purpose-Note` and `X-Dossier-Code`. Audited. A person outside your unit answers 404 like a missing one.',
+        params: CitizenKeyParamsSchema,
+        headers: PurposeHeadersSchema,
+        response: { 200: CitizenSchema },
+      },
+    },
+    async (request) => readCitizen(ctx.db, request.params.key, request.principal!, purposeOf(request.headers), actorOf(request)),
+  );
+
+  api.get(
+    '/citizens',
+    {
+      config: { permission: 'citizen.read' },
+      schema: {
+        tags: ['population'],
+        summary: 'Search citizens within your unit',
+        description: 'Name words (diacritics folded), year of birth, unit. Requires `X-Purpose`. Identification and phone numbers are masked; open a record by its `ref`. Audited with every record returned.',
+        querystring: CitizenListQuerySchema,
+        headers: PurposeHeadersSchema,
+        response: { 200: CitizenListSchema },
+      },
+    },
+    async (request) => {
+      const { q, birthYear, unit } = request.query;
+      return findCitizens(ctx.db, { q, birthYear, unit, ...pageWindow(request.query) }, request.principal!, purposeOf(request.headers), actorOf(request));
+    },
+  );
+
+  api.get(
+    '/citizens/:key/history',
+    {
+      config: { permission: 'citizen.read' },
+      schema: { tags: ['population'], summary: "A record's change history", params: CitizenKeyParamsSchema, headers: PurposeHeadersSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: HistorySchema } },
+    },
+    async (request) => {
+      const citizen = await readCitizen(ctx.db, request.params.key, request.principal!, purposeOf(request.headers), actorOf(request));
+      const { offset, limit } = pageWindow(request.query);
+      const h = await historyOf(ctx.db.as<PopulationTables>(), citizen.pin, offset, limit);
+      return { total: h.total, items: h.items.map((r) => ({ version: r.version, at: r.at, actor: r.actor, source: r.source, changes: JSON.parse(r.changes) as Record<string, unknown> })) };
+    },
+  );
+
+  api.get(
+    '/citizens/:pin/access-log',
+    {
+      config: { permission: 'citizen.access-log' },
+      schema: { tags: ['population'], summary: 'Who read or changed a record (from the audit log)', params: PinParamsSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: AccessLogSchema } },
+    },
+    async (request) => auditEntriesFor(ctx.db, { type: 'citizen', id: request.params.pin }, pageWindow(request.query)),
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * Request and response shapes of the population API (shared with the web UI).
+ * Identification numbers are 12-digit strings; dates of birth `YYYY`, `YYYY-MM` or `YYYY-MM-DD`;
+ * places are a unit code with the date it refers to.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { pageQueryProperties, pagedSchema } from '../platform/http/pagination.js';
+import { PURPOSES } from './purposes.js';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Opt = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
+const Pin = Type.String({ pattern: '^[0-9]{12}$', 'x-form': '12 digits', description: 'Personal identification number (số định danh cá nhân), 12 digits.' });
+const Day = Type.String({ format: 'date', 'x-form': 'YYYY-MM-DD' });
+const PartialDate = Type.String({ pattern: '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$', 'x-form': 'YYYY, YYYY-MM or YYYY-MM-DD', description: 'A date that may be known only to the year or the month.' });
+const UnitCode = Type.String({ pattern: '^[0-9]{2,5}$', 'x-form': '2–5 digits' });
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Sex = Type.Unsafe<'male' | 'female'>({ type: 'string', enum: ['male', 'female'] });
+const Status = Type.Unsafe<'living' | 'deceased' | 'cancelled' | 're_established'>({ type: 'string', enum: ['living', 'deceased', 'cancelled', 're_established'] });
+const Relation = Type.Unsafe<'head' | 'spouse' | 'child' | 'parent' | 'grandchild' | 'grandparent' | 'sibling' | 'other'>({
+  type: 'string',
+  enum: ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other'],
+});
+
+const Place = Type.Object({ unitCode: UnitCode, unitDate: Day, addressLine: Opt(Text(300)) }, { additionalProperties: false });
+const Residence = Type.Object({ unitCode: UnitCode, unitDate: Day, addressLine: Opt(Text(300)), since: Opt(Day) }, { additionalProperties: false });
+
+const citizenProperties = {
+  pin: Pin,
+  fullName: Type.String({ minLength: 2, maxLength: 100 }),
+  otherNames: Opt(Text(200)),
+  dateOfBirth: PartialDate,
+  sex: Sex,
+  nationality: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', 'x-form': 'ISO 3166-1 alpha-2, e.g. VN' })),
+  ethnicity: Opt(Text(50)),
+  religion: Opt(Text(50)),
+  birthRegistration: Opt(Place),
+  homeTown: Opt(Place),
+  permanentResidence: Opt(Residence),
+  temporaryResidence: Opt(Residence),
+  currentResidence: Opt(Residence),
+  household: Opt(Type.Object({ number: Text(30), headPin: Pin, relation: Relation }, { additionalProperties: false })),
+  fatherPin: Opt(Pin),
+  motherPin: Opt(Pin),
+  spousePin: Opt(Pin),
+  phone: Opt(Type.String({ pattern: '^0[0-9]{9}$', 'x-form': '0 and 9 digits' })),
+  email: Opt(Type.String({ format: 'email', maxLength: 200 })),
+  identityCard: Opt(Type.Object({ number: Type.String({ pattern: '^[0-9]{9,12}$' }), issuedOn: Opt(Day), expiresOn: Opt(Day), chip: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+  status: Type.Optional(Status),
+  deceasedOn: Opt(Day),
+};
+
+export const CitizenInputSchema = Type.Object(citizenProperties, { additionalProperties: false });
+export const CitizenSchema = Type.Object({ ...citizenProperties, ref: Type.String(), nationality: Type.String(), status: Status, version: Type.Integer(), updatedAt: Type.String() });
+export const CitizenListItemSchema = Type.Object({
+  ref: Type.String({ description: 'Opaque reference: GET /api/v1/citizens/{ref} opens the record.' }),
+  pinMasked: Type.String(),
+  fullName: Type.String(),
+  dateOfBirth: Type.String(),
+  sex: Sex,
+  residence: Nullable(Type.Object({ unitCode: Type.String(), addressLine: Nullable(Type.String()) })),
+  phoneMasked: Nullable(Type.String()),
+  status: Status,
+});
+export const CitizenListSchema = pagedSchema(CitizenListItemSchema);
+
+export const SaveOutcomeSchema = Type.Object({
+  outcome: Type.Unsafe<'created' | 'updated' | 'unchanged' | 'duplicate'>({ type: 'string', enum: ['created', 'updated', 'unchanged', 'duplicate'] }),
+  pin: Type.String(),
+  version: Type.Optional(Type.Integer()),
+  duplicateOf: Type.Optional(Type.String()),
+  candidateId: Type.Optional(Type.Integer()),
+});
+
+export const PurposeHeadersSchema = Type.Object({
+  'x-purpose': Type.Optional(Type.String({ maxLength: 40, description: `Purpose code: ${Object.keys(PURPOSES).join(', ')}` })),
+  'x-purpose-note': Type.Optional(Type.String({ maxLength: 500 })),
+  'x-dossier-code': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.\\-]{1,60}$', 'x-form': 'dossier code' })),
+});
+
+export const CitizenKeyParamsSchema = Type.Object(
+  { key: Type.String({ pattern: '^([0-9]{12}|[0-9a-f-]{36})$', 'x-form': '12-digit identification number or list reference' }) },
+  { additionalProperties: false },
+);
+export const PinParamsSchema = Type.Object({ pin: Pin }, { additionalProperties: false });
+
+export const CitizenListQuerySchema = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Words of the name; diacritics and đ/Đ folded.' })),
+    birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),
+    unit: Type.Optional(UnitCode),
+    ...pageQueryProperties,
+  },
+  { additionalProperties: false },
+);
+
+export const PinExplanationSchema = Type.Object({
+  valid: Type.Boolean(),
+  facts: Type.Optional(
+    Type.Object({
+      pin: Type.String(),
+      provinceCode: Type.String(),
+      provinceName: Nullable(Type.String()),
+      century: Type.Integer(),
+      sex: Sex,
+      birthYearDigits: Type.String(),
+      birthYear: Type.Integer(),
+    }),
+  ),
+  breaches: Type.Array(Type.Object({ code: Type.String(), detail: Type.String() })),
+});
+
+export const HistorySchema = pagedSchema(Type.Object({ version: Type.Integer(), at: Type.String(), actor: Type.String(), source: Type.String(), changes: Type.Record(Type.String(), Type.Unknown()) }));
+export const AccessLogSchema = pagedSchema(
+  Type.Object({
+    at: Type.String(),
+    actorKind: Type.String(),
+    actorId: Type.String(),
+    actorUnit: Nullable(Type.String()),
+    sourceIp: Nullable(Type.String()),
+    action: Type.String(),
+    purposeCode: Nullable(Type.String()),
+    purposeNote: Nullable(Type.String()),
+    summary: Type.String(),
+  }),
+);
+
+export type CitizenDto = Static<typeof CitizenSchema>;
+export type CitizenListDto = Static<typeof CitizenListSchema>;
+export type CitizenListItemDto = Static<typeof CitizenListItemSchema>;
+export type PinExplanationDto = Static<typeof PinExplanationSchema>;

@@ -1,0 +1,235 @@
+/**
+ * SQL of the population module. Tables:
+ * - `citizens`: one row per personal identification number, the current state of the record,
+ *   with a `version` raised by every change; `scope_*` are the commune/district/province codes
+ *   of the person's residence (current, else permanent) as of its unit date, for unit scoping;
+ *   `name_folded` the search form of the name; `dup_key` the duplicate-detection key.
+ * - `citizen_history`: append-only, one row per change: who, when, which source, the changed
+ *   fields with their old and new values.
+ * - `citizen_duplicates`: records held back because they look like an existing person.
+ */
+import { sql, type Generated, type Kysely, type Migration } from 'kysely';
+import { withIdColumn } from '../platform/db/migrations.js';
+
+export interface CitizenRow {
+  pin: string;
+  /** Opaque random reference used by lists, which never show the full number. */
+  ref: string;
+  full_name: string;
+  name_folded: string;
+  sort_key: string;
+  other_names: string | null;
+  date_of_birth: string;
+  birth_year: number;
+  sex: string;
+  nationality: string;
+  ethnicity: string | null;
+  religion: string | null;
+  birth_reg_unit: string | null;
+  birth_reg_date: string | null;
+  home_town_unit: string | null;
+  home_town_date: string | null;
+  perm_unit: string | null;
+  perm_date: string | null;
+  perm_address: string | null;
+  perm_since: string | null;
+  temp_unit: string | null;
+  temp_date: string | null;
+  temp_address: string | null;
+  temp_since: string | null;
+  cur_unit: string | null;
+  cur_date: string | null;
+  cur_address: string | null;
+  cur_since: string | null;
+  scope_commune: string | null;
+  scope_district: string | null;
+  scope_province: string | null;
+  household_no: string | null;
+  household_head_pin: string | null;
+  household_relation: string | null;
+  father_pin: string | null;
+  mother_pin: string | null;
+  spouse_pin: string | null;
+  phone: string | null;
+  email: string | null;
+  id_card_number: string | null;
+  id_card_issued: string | null;
+  id_card_expires: string | null;
+  id_card_chip: number;
+  status: string;
+  deceased_on: string | null;
+  dup_key: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PopulationTables {
+  citizens: CitizenRow;
+  citizen_history: {
+    id: Generated<number>;
+    pin: string;
+    version: number;
+    at: string;
+    actor: string;
+    source: string;
+    changes: string;
+  };
+  citizen_duplicates: {
+    id: Generated<number>;
+    pin: string;
+    existing_pin: string;
+    reason: string;
+    data: string;
+    status: string;
+    source: string;
+    created_at: string;
+  };
+}
+
+type Db = Kysely<PopulationTables>;
+
+const TEXT_COLUMNS: (keyof CitizenRow)[] = [
+  'other_names', 'ethnicity', 'religion', 'birth_reg_unit', 'birth_reg_date', 'home_town_unit', 'home_town_date',
+  'perm_unit', 'perm_date', 'perm_address', 'perm_since', 'temp_unit', 'temp_date', 'temp_address', 'temp_since',
+  'cur_unit', 'cur_date', 'cur_address', 'cur_since', 'scope_commune', 'scope_district', 'scope_province',
+  'household_no', 'household_head_pin', 'household_relation', 'father_pin', 'mother_pin', 'spouse_pin', 'phone', 'email',
+  'id_card_number', 'id_card_issued', 'id_card_expires', 'deceased_on',
+];
+
+export const populationMigrations: Record<string, Migration> = {
+  '0300_population': {
+    async up(db: Kysely<any>) {
+      let t = db.schema
+        .createTable('citizens')
+        .addColumn('pin', 'text', (c) => c.primaryKey().check(sql`length(pin) = 12`))
+        .addColumn('ref', 'text', (c) => c.notNull().unique())
+        .addColumn('full_name', 'text', (c) => c.notNull())
+        .addColumn('name_folded', 'text', (c) => c.notNull())
+        .addColumn('sort_key', 'text', (c) => c.notNull())
+        .addColumn('date_of_birth', 'text', (c) => c.notNull())
+        .addColumn('birth_year', 'integer', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull().check(sql`sex in ('male','female')`))
+        .addColumn('nationality', 'text', (c) => c.notNull())
+        .addColumn('id_card_chip', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('living','deceased','cancelled','re_established')`))
+        .addColumn('dup_key', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull());
+      for (const col of TEXT_COLUMNS) t = t.addColumn(col, 'text');
+      await t.execute();
+      await db.schema.createIndex('citizens_name').on('citizens').columns(['name_folded']).execute();
+      await db.schema.createIndex('citizens_scope_commune').on('citizens').columns(['scope_commune', 'sort_key']).execute();
+      await db.schema.createIndex('citizens_scope_province').on('citizens').columns(['scope_province', 'sort_key']).execute();
+      await db.schema.createIndex('citizens_dup_key').on('citizens').columns(['dup_key']).execute();
+      await db.schema.createIndex('citizens_phone').on('citizens').columns(['phone']).execute();
+      await db.schema.createIndex('citizens_household').on('citizens').columns(['household_no']).execute();
+      await withIdColumn(db, db.schema.createTable('citizen_history'))
+        .addColumn('pin', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('changes', 'text', (c) => c.notNull())
+        .addUniqueConstraint('citizen_history_version', ['pin', 'version'])
+        .execute();
+      await withIdColumn(db, db.schema.createTable('citizen_duplicates'))
+        .addColumn('pin', 'text', (c) => c.notNull())
+        .addColumn('existing_pin', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('citizen_duplicates_pair', ['pin', 'existing_pin'])
+        .execute();
+    },
+  },
+};
+
+export async function citizenByPin(db: Db, pin: string): Promise<CitizenRow | undefined> {
+  return db.selectFrom('citizens').selectAll().where('pin', '=', pin).executeTakeFirst();
+}
+
+export async function citizenByRef(db: Db, ref: string): Promise<CitizenRow | undefined> {
+  return db.selectFrom('citizens').selectAll().where('ref', '=', ref).executeTakeFirst();
+}
+
+export async function citizensByPins(db: Db, pins: string[]): Promise<CitizenRow[]> {
+  const out: CitizenRow[] = [];
+  for (let i = 0; i < pins.length; i += 500) out.push(...(await db.selectFrom('citizens').selectAll().where('pin', 'in', pins.slice(i, i + 500)).execute()));
+  return out;
+}
+
+/** Another person with the same duplicate key (folded name, date of birth, place of birth registration). */
+export async function citizenByDupKey(db: Db, dupKey: string, exceptPin: string): Promise<string | undefined> {
+  const r = await db.selectFrom('citizens').select('pin').where('dup_key', '=', dupKey).where('pin', '<>', exceptPin).limit(1).executeTakeFirst();
+  return r?.pin;
+}
+
+export async function insertCitizen(db: Db, row: CitizenRow): Promise<void> {
+  await db.insertInto('citizens').values(row).execute();
+}
+
+export async function updateCitizen(db: Db, pin: string, expectedVersion: number, set: Partial<CitizenRow>): Promise<boolean> {
+  const r = await db.updateTable('citizens').set(set).where('pin', '=', pin).where('version', '=', expectedVersion).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertHistory(db: Db, row: Omit<PopulationTables['citizen_history'], 'id'>): Promise<void> {
+  await db.insertInto('citizen_history').values(row).execute();
+}
+
+export async function historyOf(db: Db, pin: string, offset: number, limit: number) {
+  const [items, count] = await Promise.all([
+    db.selectFrom('citizen_history').selectAll().where('pin', '=', pin).orderBy('version', 'desc').offset(offset).limit(limit).execute(),
+    db.selectFrom('citizen_history').select((eb) => eb.fn.countAll<number>().as('n')).where('pin', '=', pin).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(count.n) };
+}
+
+export async function insertDuplicate(db: Db, row: Omit<PopulationTables['citizen_duplicates'], 'id'>): Promise<number> {
+  const r = await db
+    .insertInto('citizen_duplicates')
+    .values(row)
+    .onConflict((oc) => oc.columns(['pin', 'existing_pin']).doUpdateSet({ data: row.data }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+export interface CitizenSearch {
+  /** Folded name tokens; every one must occur in the name. */
+  tokens: string[];
+  birthYear?: number;
+  /** Residence scope: a commune, district or province code. */
+  unitCode?: string;
+  offset: number;
+  limit: number;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Citizens matching a search, in Vietnamese collation of their names. */
+export async function searchCitizens(db: Db, s: CitizenSearch): Promise<{ items: CitizenRow[]; total: number }> {
+  let q = db.selectFrom('citizens');
+  for (const t of s.tokens) q = q.where(sql<boolean>`name_folded like ${`%${escapeLike(t)}%`} escape '\\'`);
+  if (s.birthYear !== undefined) q = q.where('birth_year', '=', s.birthYear);
+  if (s.unitCode !== undefined) {
+    const code = s.unitCode;
+    q = q.where((eb) => eb.or([eb('scope_commune', '=', code), eb('scope_district', '=', code), eb('scope_province', '=', code)]));
+  }
+  const [items, count] = await Promise.all([
+    q.selectAll().orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(count.n) };
+}
+
+export async function countCitizens(db: Db): Promise<number> {
+  const r = await db.selectFrom('citizens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
