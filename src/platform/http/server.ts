@@ -148,13 +148,18 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
     { prefix: '/api/v1' },
   );
 
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: (h) => h });
+  // Swagger UI's own logo carries an inline <style>: its page alone may use inline styles.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/style-src ([^;]*)/, "style-src $1 'unsafe-inline'"),
+  });
 
   // --- web UI ----------------------------------------------------------------------------------------
   const webDir = options.webDir ? path.resolve(options.webDir) : undefined;
   const indexHtml = webDir && fs.existsSync(path.join(webDir, 'index.html')) ? path.join(webDir, 'index.html') : undefined;
   if (webDir && indexHtml) {
-    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: true, index: ['index.html'] });
   }
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply) => {

@@ -1,0 +1,139 @@
+/**
+ * Browser test harness: the built UI (rebuilt when missing or older than its sources), the whole
+ * platform in-process on a random port over a fresh SQLite file, Debian's Chromium through
+ * playwright-core, and an axe-core scan.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { buildHttp, openContext } from '../../src/app/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import type { Api, AppContext } from '../../src/platform/module.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const WEB = path.join(ROOT, 'web');
+const DIST_INDEX = path.join(WEB, 'dist', 'index.html');
+export const SCREENSHOTS = path.join(ROOT, 'var', 'screenshots');
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((name) => newestMtime(path.join(p, name))));
+}
+
+/** Builds the UI when `web/dist` is missing or older than any of its sources. */
+export async function ensureUiBuilt(): Promise<void> {
+  const sources = ['index.html', 'vite.config.ts', 'src', 'public'].map((p) => path.join(WEB, p)).filter((p) => fs.existsSync(p));
+  const sourceTime = Math.max(...sources.map(newestMtime));
+  if (fs.existsSync(DIST_INDEX) && fs.statSync(DIST_INDEX).mtimeMs >= sourceTime) return;
+  console.info('web/dist is missing or stale: building the UI');
+  // Vitest sets NODE_ENV=test, which Vite would follow and bundle React's development code.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+export interface Platform {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The platform listening on 127.0.0.1 at a random port, over a fresh temporary SQLite file. */
+export async function startPlatform(): Promise<Platform> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-e2e-'));
+  const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`, PORT: '0', LOG_LEVEL: 'silent', MOTCUA_WEB_DIR: path.join(WEB, 'dist'), MOTCUA_DEMO: 'off' });
+  const ctx: AppContext = await openContext(config);
+  const app: Api = await buildHttp(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      await app.close();
+      await ctx.db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export type Viewport = { width: number; height: number };
+
+/**
+ * Runs `use` on a page in a fresh context (no stored language), then closes it. Console errors
+ * and uncaught exceptions of the page (CSP violations are console errors) fail the run, unless
+ * `allowProblem` accepts them; API answers with an error status are not problems (the UI shows
+ * them on purpose). When `use` fails, the page's problems are added to the error message.
+ */
+export async function withPage(
+  browser: Browser,
+  viewport: Viewport,
+  use: (page: Page) => Promise<void>,
+  allowProblem: (problem: string) => boolean = () => false,
+): Promise<void> {
+  const context: BrowserContext = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (m.text().startsWith('Failed to load resource') && new URL(m.location().url).pathname.startsWith('/api/v1/')) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  try {
+    await use(page);
+  } catch (err) {
+    if (err instanceof Error && problems.length > 0) err.message += `\nproblems in the page:\n${problems.join('\n')}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+  const unexpected = problems.filter((p) => !allowProblem(p));
+  if (unexpected.length > 0) throw new Error(`problems in the page:\n${unexpected.join('\n')}`);
+}
+
+/** Waits until no CSS transition or animation runs (drawers, spinners settle before a screenshot). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity).length === 0);
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core in the page (evaluated through the DevTools protocol, so the page's CSP, which
+ * forbids inline scripts, does not apply) and returns the violations.
+ */
+export async function axeScan(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axe.source);
+  return page.evaluate(async () => {
+    const w = window as unknown as { axe: typeof axe };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`),
+    }));
+  });
+}
