@@ -6,7 +6,7 @@ import { runCli } from './main.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data/admin-units');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-'));
-const env = { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent', MOTCUA_LANG: 'en' };
+const env = { DATABASE_URL: `sqlite:${path.join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent', MOTCUA_LANG: 'en', MOTCUA_DEMO: 'off' };
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -22,7 +22,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const contexts: AppContext[] = [];
   let keepRunning = false;
   const config = (): Config => loadConfig(env);
-  const open = async (seed = false): Promise<AppContext> => {
+  /** A migrated context; built-in data loaded unless `seed` is false or MOTCUA_SEED=none. */
+  const open = async (seed?: boolean): Promise<AppContext> => {
     const ctx = await openContext(config(), { seed, progress: cliProgress() });
     contexts.push(ctx);
     return ctx;
@@ -74,13 +75,14 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       await open(true);
       printJson({ seeded: true });
     });
+  // Modules add datasets as sub-commands: `motcua seed population …`.
 
   const audit = program.command('audit').description('The audit log');
   audit
     .command('verify')
     .description('Recompute the hash chain of the audit log; names the first entry altered or removed')
     .action(async () => {
-      const ctx = await open();
+      const ctx = await open(false);
       const result = await verifyAuditChain(ctx.db);
       printJson(result);
       if (!result.ok) throw new AppError('AUDIT_CHAIN_BROKEN', { seq: result.firstBad?.seq ?? '?' });

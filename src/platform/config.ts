@@ -16,6 +16,10 @@
  * | MOTCUA_DB_TIMEOUT_MS | 5000 | integer 100–600000: statement and connection timeout |
  * | MOTCUA_BODY_LIMIT | 1048576 | integer bytes 1024–104857600 |
  * | MOTCUA_WEB_DIR | web/dist | directory of the built web UI |
+ * | MOTCUA_DATA_DIR | ./var | directory for uploads and generated files |
+ * | MOTCUA_IMPORT_MAX_BYTES | 524288000 | integer bytes: largest citizen-list upload |
+ * | MOTCUA_DEMO | on | `on`: at first start load demo data (people, staff accounts printed once on the console); `off` in production |
+ * | MOTCUA_DEMO_POPULATION | 20000 | integer 0–1000000: demo people (Tỉnh Hải Dương, February 2023) |
  * | MOTCUA_UNITS_CACHE_MS | 1000 | integer 0–60000: how stale a cached unit answer may be (0: check every request) |
  */
 import { AppError } from './errors.js';
@@ -33,6 +37,10 @@ export interface Config {
   bodyLimit: number;
   webDir: string;
   unitsCacheMs: number;
+  dataDir: string;
+  importMaxBytes: number;
+  demo: boolean;
+  demoPopulation: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -100,6 +108,10 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: int(env, 'MOTCUA_BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     webDir: env.MOTCUA_WEB_DIR?.trim() || 'web/dist',
     unitsCacheMs: int(env, 'MOTCUA_UNITS_CACHE_MS', 1000, 0, 60_000),
+    dataDir: env.MOTCUA_DATA_DIR?.trim() || './var',
+    importMaxBytes: int(env, 'MOTCUA_IMPORT_MAX_BYTES', 524_288_000, 1024, 10_737_418_240),
+    demo: oneOf(env, 'MOTCUA_DEMO', 'on', ['on', 'off'] as const) === 'on',
+    demoPopulation: int(env, 'MOTCUA_DEMO_POPULATION', 20_000, 0, 1_000_000),
   };
 }
 

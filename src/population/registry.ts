@@ -24,10 +24,11 @@ import type { CitizenInput, CitizenStatus, HouseholdRelation, IdentityCard, Plac
 import { explainPin, type Sex } from './pin.js';
 import { isPurposeCode, type PurposeCode } from './purposes.js';
 import {
-  citizenByDupKey,
   citizenByPin,
   citizenByRef,
-  insertCitizen,
+  citizensByDupKeys,
+  citizensByPins,
+  insertCitizens,
   insertDuplicate,
   insertHistory,
   searchCitizens,
@@ -254,43 +255,67 @@ export function listItemOf(r: CitizenRow): CitizenListItem {
 
 export type SaveOutcome = { outcome: 'created' | 'updated' | 'unchanged'; pin: string; version: number } | { outcome: 'duplicate'; pin: string; duplicateOf: string; candidateId: number };
 
+export interface SaveItem {
+  citizen: CitizenInput;
+  /** Residence path from {@link checkCitizen}. */
+  path: string[] | null;
+}
+
 /**
- * Writes one citizen inside the caller's transaction (no audit entry: the caller writes one for
- * the whole operation). `mode: 'create'` refuses an existing number with CITIZEN_EXISTS (409);
- * `mode: 'upsert'` updates it. `residencePath` comes from {@link checkCitizen}.
+ * Writes citizens inside the caller's transaction, in set-wise statements (one read of the
+ * existing numbers and look-alikes, multi-row inserts), so imports of millions of rows stay fast.
+ * No audit entry: the caller writes one for the whole operation. `mode: 'create'` refuses an
+ * existing number with CITIZEN_EXISTS (409); `mode: 'upsert'` updates it. Returns one outcome per
+ * item, in order. Items must not repeat a number.
  */
-export async function saveCitizen(
-  trx: Db,
-  input: CitizenInput,
-  residencePath: string[] | null,
-  options: { mode: 'create' | 'upsert'; actor: string; source: string },
-): Promise<SaveOutcome> {
-  const content = contentColumns(input, residencePath);
+export async function saveCitizens(trx: Db, items: SaveItem[], options: { mode: 'create' | 'upsert'; actor: string; source: string }): Promise<SaveOutcome[]> {
   const now = nowUtc();
-  const existing = await citizenByPin(trx, input.pin);
-  if (!existing) {
-    const other = await citizenByDupKey(trx, content.dup_key, input.pin);
-    if (other) {
-      const candidateId = await insertDuplicate(trx, { pin: input.pin, existing_pin: other, reason: 'same folded name, date of birth and place of birth registration', data: JSON.stringify(input), status: 'open', source: options.source, created_at: now });
-      return { outcome: 'duplicate', pin: input.pin, duplicateOf: other, candidateId };
+  const contents = items.map((i) => contentColumns(i.citizen, i.path));
+  const existing = new Map((await citizensByPins(trx, items.map((i) => i.citizen.pin))).map((r) => [r.pin, r]));
+  const newKeys = [...new Set(contents.filter((_, n) => !existing.has(items[n]!.citizen.pin)).map((c) => c.dup_key))];
+  const lookAlikes = new Map((await citizensByDupKeys(trx, newKeys)).map((r) => [r.dup_key, r.pin]));
+  const outcomes: SaveOutcome[] = [];
+  const inserts: CitizenRow[] = [];
+  const history: Omit<PopulationTables['citizen_history'], 'id'>[] = [];
+  for (const [n, { citizen }] of items.entries()) {
+    const content = contents[n]!;
+    const old = existing.get(citizen.pin);
+    if (!old) {
+      const other = lookAlikes.get(content.dup_key);
+      if (other && other !== citizen.pin) {
+        const candidateId = await insertDuplicate(trx, { pin: citizen.pin, existing_pin: other, reason: 'same folded name, date of birth and place of birth registration', data: JSON.stringify(citizen), status: 'open', source: options.source, created_at: now });
+        outcomes.push({ outcome: 'duplicate', pin: citizen.pin, duplicateOf: other, candidateId });
+        continue;
+      }
+      lookAlikes.set(content.dup_key, citizen.pin); // a later look-alike in the same batch is held too
+      inserts.push({ pin: citizen.pin, ref: randomUUID(), ...content, version: 1, created_at: now, updated_at: now });
+      history.push({ pin: citizen.pin, version: 1, at: now, actor: options.actor, source: options.source, changes: '{"created":true}' });
+      outcomes.push({ outcome: 'created', pin: citizen.pin, version: 1 });
+      continue;
     }
-    await insertCitizen(trx, { pin: input.pin, ref: randomUUID(), ...content, version: 1, created_at: now, updated_at: now });
-    await insertHistory(trx, { pin: input.pin, version: 1, at: now, actor: options.actor, source: options.source, changes: JSON.stringify({ created: true }) });
-    return { outcome: 'created', pin: input.pin, version: 1 };
+    if (options.mode === 'create') throw new AppError('CITIZEN_EXISTS', { pin: maskPin(citizen.pin) });
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const [k, v] of Object.entries(content) as [keyof typeof content, unknown][]) {
+      if (k !== 'name_folded' && k !== 'sort_key' && k !== 'dup_key' && old[k] !== v) changes[k] = [old[k], v];
+    }
+    if (Object.keys(changes).length === 0) {
+      outcomes.push({ outcome: 'unchanged', pin: citizen.pin, version: old.version });
+      continue;
+    }
+    const version = old.version + 1;
+    if (!(await updateCitizen(trx, citizen.pin, old.version, { ...content, version, updated_at: now }))) throw new AppError('CITIZEN_CHANGED_CONCURRENTLY', { pin: maskPin(citizen.pin) });
+    history.push({ pin: citizen.pin, version, at: now, actor: options.actor, source: options.source, changes: JSON.stringify(changes) });
+    outcomes.push({ outcome: 'updated', pin: citizen.pin, version });
   }
-  if (options.mode === 'create') throw new AppError('CITIZEN_EXISTS', { pin: maskPin(input.pin) });
-  const changes: Record<string, [unknown, unknown]> = {};
-  for (const [k, v] of Object.entries(content) as [keyof typeof content, unknown][]) {
-    if (existing[k] !== v) changes[k] = [existing[k], v];
-  }
-  delete changes.name_folded;
-  delete changes.sort_key;
-  delete changes.dup_key;
-  if (Object.keys(changes).length === 0) return { outcome: 'unchanged', pin: input.pin, version: existing.version };
-  const version = existing.version + 1;
-  if (!(await updateCitizen(trx, input.pin, existing.version, { ...content, version, updated_at: now }))) throw new AppError('CITIZEN_CHANGED_CONCURRENTLY', { pin: maskPin(input.pin) });
-  await insertHistory(trx, { pin: input.pin, version, at: now, actor: options.actor, source: options.source, changes: JSON.stringify(changes) });
-  return { outcome: 'updated', pin: input.pin, version };
+  await insertCitizens(trx, inserts);
+  await insertHistory(trx, history);
+  return outcomes;
+}
+
+/** {@link saveCitizens} for one citizen. */
+export async function saveCitizen(trx: Db, input: CitizenInput, residencePath: string[] | null, options: { mode: 'create' | 'upsert'; actor: string; source: string }): Promise<SaveOutcome> {
+  const [outcome] = await saveCitizens(trx, [{ citizen: input, path: residencePath }], options);
+  return outcome!;
 }
 
 /** Creates one citizen (API, CLI): validation, duplicate check, history and audit in one transaction. */

@@ -162,14 +162,16 @@ export async function citizensByPins(db: Db, pins: string[]): Promise<CitizenRow
   return out;
 }
 
-/** Another person with the same duplicate key (folded name, date of birth, place of birth registration). */
-export async function citizenByDupKey(db: Db, dupKey: string, exceptPin: string): Promise<string | undefined> {
-  const r = await db.selectFrom('citizens').select('pin').where('dup_key', '=', dupKey).where('pin', '<>', exceptPin).limit(1).executeTakeFirst();
-  return r?.pin;
+/** People with these duplicate keys (folded name, date of birth, place of birth registration). */
+export async function citizensByDupKeys(db: Db, keys: string[]): Promise<{ pin: string; dup_key: string }[]> {
+  const out: { pin: string; dup_key: string }[] = [];
+  for (let i = 0; i < keys.length; i += 500) out.push(...(await db.selectFrom('citizens').select(['pin', 'dup_key']).where('dup_key', 'in', keys.slice(i, i + 500)).execute()));
+  return out;
 }
 
-export async function insertCitizen(db: Db, row: CitizenRow): Promise<void> {
-  await db.insertInto('citizens').values(row).execute();
+/** Multi-row inserts, sized to stay under both engines' bound-parameter limits. */
+export async function insertCitizens(db: Db, rows: CitizenRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto('citizens').values(rows.slice(i, i + 100)).execute();
 }
 
 export async function updateCitizen(db: Db, pin: string, expectedVersion: number, set: Partial<CitizenRow>): Promise<boolean> {
@@ -177,8 +179,8 @@ export async function updateCitizen(db: Db, pin: string, expectedVersion: number
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertHistory(db: Db, row: Omit<PopulationTables['citizen_history'], 'id'>): Promise<void> {
-  await db.insertInto('citizen_history').values(row).execute();
+export async function insertHistory(db: Db, rows: Omit<PopulationTables['citizen_history'], 'id'>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('citizen_history').values(rows.slice(i, i + 500)).execute();
 }
 
 export async function historyOf(db: Db, pin: string, offset: number, limit: number) {

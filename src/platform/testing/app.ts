@@ -14,7 +14,7 @@ export interface TestPlatform {
 
 export async function startTestPlatform(t: TestDatabase, env: Record<string, string> = {}): Promise<TestPlatform> {
   // Unit answers revalidated on every request, so a test sees its own imports at once.
-  const config = loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: 'silent', MOTCUA_WEB_DIR: 'web/dist', MOTCUA_UNITS_CACHE_MS: '0', ...env });
+  const config = loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: 'silent', MOTCUA_WEB_DIR: 'web/dist', MOTCUA_UNITS_CACHE_MS: '0', MOTCUA_DEMO: 'off', ...env });
   const ctx = await openContext(config, { db: t.db, seed: true });
   const app = await buildHttp(ctx);
   await app.ready();

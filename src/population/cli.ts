@@ -1,0 +1,56 @@
+/**
+ * `motcua citizens …` and `motcua seed population` commands.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Command } from 'commander';
+import { cliProgress, printJson } from '../platform/cli.js';
+import type { AppContext } from '../platform/module.js';
+import { seedPopulation } from './demo.js';
+import { writeCitizenTemplate, writeErrorReport } from './import-file.js';
+import { importCitizens, importErrors } from './importer.js';
+
+const cliActor = () => ({ kind: 'cli' as const, id: `cli:${os.userInfo().username}` });
+
+export function populationCli(program: Command, open: () => Promise<AppContext>): void {
+  const citizens = program.command('citizens').description('The population registry: import citizen lists, templates');
+
+  citizens
+    .command('import')
+    .description('Import a citizen list (CSV or XLSX): good rows are kept, bad rows reported by row, column and code; re-running the same file resumes or changes nothing')
+    .argument('<file>', 'the list (see `motcua citizens template`)')
+    .requiredOption('--reference-date <date>', 'the date the unit codes of the file refer to, YYYY-MM-DD')
+    .option('--errors-out <file>', 'write the bad-row report here (.csv or .xlsx)')
+    .option('--batch <n>', 'rows per transaction', '1000')
+    .action(async (file: string, opts: { referenceDate: string; errorsOut?: string; batch: string }) => {
+      const ctx = await open();
+      const status = await importCitizens(ctx.db, file, { actor: cliActor(), referenceDate: opts.referenceDate, batchSize: Math.max(1, Math.min(Number(opts.batch) || 1000, 20_000)), progress: cliProgress() });
+      if (opts.errorsOut) {
+        const errors = await importErrors(ctx.db, status.id);
+        fs.writeFileSync(opts.errorsOut, await writeErrorReport(errors, opts.errorsOut.endsWith('.xlsx') ? 'xlsx' : 'csv', 'vi'));
+      }
+      printJson(status);
+    });
+
+  citizens
+    .command('template')
+    .description('Write the citizen list template (CSV with BOM, or XLSX with text columns)')
+    .requiredOption('--out <file>', 'template.csv or template.xlsx')
+    .action(async (opts: { out: string }) => {
+      fs.writeFileSync(opts.out, await writeCitizenTemplate(opts.out.endsWith('.xlsx') ? 'xlsx' : 'csv'));
+    });
+
+  const seed = program.commands.find((c) => c.name() === 'seed');
+  (seed ?? program)
+    .command('population')
+    .description('Generate a deterministic synthetic population in real communes of a province')
+    .requiredOption('--province <code>', 'province code (2 digits), e.g. 30 for Tỉnh Hải Dương before 2025')
+    .requiredOption('--count <n>', 'number of people')
+    .option('--seed <n>', 'random seed: the same seed gives the same people', '1')
+    .option('--at <date>', 'the date unit codes refer to and ages count from', '2023-02-28')
+    .action(async (opts: { province: string; count: string; seed: string; at: string }) => {
+      const ctx = await open();
+      const created = await seedPopulation(ctx.db, { provinceCode: opts.province, count: Number(opts.count), seed: Number(opts.seed), at: opts.at, actor: cliActor(), progress: cliProgress() });
+      printJson({ created });
+    });
+}
