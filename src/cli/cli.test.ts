@@ -28,7 +28,7 @@ describe('motcua CLI (SQLite)', () => {
   it('migrates, then reports nothing pending', async () => {
     const first = await run('migrate');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population']);
+    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population', '0301_population_imports']);
     expect(JSON.parse((await run('migrate')).out).applied).toEqual([]);
   });
 
@@ -80,6 +80,26 @@ describe('motcua CLI (SQLite)', () => {
     expect(r.code).toBe(0);
     // seed, two imports of the list, the mapping; rejected files wrote nothing
     expect(JSON.parse(r.out)).toEqual({ ok: true, checked: 4 });
+    expect(r.err).toBe('');
+  });
+
+  it('creates a staff account, seeds a synthetic population and imports a citizen list', async () => {
+    const staff = await run('staff', 'create', '--username', 'pc06.haiduong', '--password', 'Mot-cua-2023!', '--role', 'PROVINCIAL_POLICE', '--unit', '30');
+    expect(staff.code).toBe(0);
+    expect(JSON.parse(staff.out)).toMatchObject({ username: 'pc06.haiduong', role: 'PROVINCIAL_POLICE', unitCode: '30' });
+    const weak = await run('staff', 'create', '--username', 'x.y', '--password', '123', '--role', 'ADMIN');
+    expect(weak.code).toBe(1);
+    expect(weak.err).toContain('STAFF_PASSWORD_WEAK');
+    const seeded = await run('seed', 'population', '--province', '30', '--count', '300', '--seed', '7');
+    expect(seeded.code).toBe(0);
+    expect(JSON.parse(seeded.out)).toEqual({ created: 300 });
+    const list = path.join(dir, 'list.csv');
+    fs.writeFileSync(list, 'so_dinh_danh,ho_ten,ngay_sinh,gioi_tinh,thuong_tru_ma_dvhc\n030090001234,Nguyễn Văn An,1990-05-12,Nam,10897\n030090001235,Sai Giới,1990-05-12,Nữ,10897\n');
+    const errorsOut = path.join(dir, 'loi.csv');
+    const imported = await run('citizens', 'import', list, '--reference-date', '2023-02-28', '--errors-out', errorsOut);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.out)).toMatchObject({ status: 'done', rowsRead: 2, created: 1, badRows: 1 });
+    expect(fs.readFileSync(errorsOut, 'utf8')).toContain('PIN_SEX_MISMATCH');
   });
 
   it('shows help and fails on an unknown command with exit code 2', async () => {
