@@ -28,7 +28,7 @@ describe('motcua CLI (SQLite)', () => {
   it('migrates, then reports nothing pending', async () => {
     const first = await run('migrate');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population', '0301_population_imports']);
+    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population', '0301_population_imports', '0302_population_name_search']);
     expect(JSON.parse((await run('migrate')).out).applied).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { DEMO_DATE, DEMO_PROVINCE, seedPopulation } from './demo.js';
 import { importMigrations } from './importer.js';
 import { importRoutes } from './import-routes.js';
 import { populationRoutes } from './routes.js';
-import { countCitizens, populationMigrations, type PopulationTables } from './store.js';
+import { countCitizens, populationMigrations, searchMigrations, type PopulationTables } from './store.js';
 
 export { explainPin, type Sex } from './pin.js';
 export { createCitizen, readCitizen, findCitizens, maskPin } from './registry.js';
@@ -16,7 +16,7 @@ export type { CitizenInput } from './model.js';
 
 export const populationModule: PlatformModule = {
   name: 'population',
-  migrations: { ...populationMigrations, ...importMigrations },
+  migrations: { ...populationMigrations, ...importMigrations, ...searchMigrations },
   routes: async (api, ctx) => {
     await populationRoutes(api, ctx);
     await importRoutes(api, ctx);

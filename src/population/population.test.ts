@@ -123,6 +123,13 @@ forEachEngine('population registry', setup, (env) => {
     expect(JSON.stringify(r.json())).not.toContain('030090001234');
     const byRef = await call('GET', `/api/v1/citizens/${item.ref}`, 'congan.camhoang', { headers: purpose });
     expect(byRef.json().pin).toBe('030090001234');
+    for (const q of ['Nguyễn Văn An', 'nguyen v', 'an nguyen', 'NGUYEN', "an' or 1=1 --"]) {
+      const found = await call('GET', `/api/v1/citizens?q=${encodeURIComponent(q)}`, 'congan.camhoang', { headers: purpose });
+      expect(found.statusCode, q).toBe(200);
+      expect(found.json().total, q).toBe(q.includes('or 1=1') ? 0 : 1);
+    }
+    // Words match from their start: a piece from inside a word is no match.
+    expect((await call('GET', '/api/v1/citizens?q=guyen', 'congan.camhoang', { headers: purpose })).json().total).toBe(0);
     const outside = await call('GET', '/api/v1/citizens?q=binh', 'congan.camhoang', { headers: purpose });
     expect(outside.json().total).toBe(0);
     const province = await call('GET', '/api/v1/citizens?birthYear=1990&unit=295', 'pc06.haiduong', { headers: purpose });

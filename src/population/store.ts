@@ -10,6 +10,7 @@
  */
 import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 import { withIdColumn } from '../platform/db/migrations.js';
+import { isPostgres } from '../platform/db/database.js';
 
 export interface CitizenRow {
   pin: string;
@@ -148,6 +149,28 @@ export const populationMigrations: Record<string, Migration> = {
   },
 };
 
+/**
+ * Name search by word prefixes on an engine-native full-text index: SQLite FTS5 (unicode61
+ * tokenizer, external content kept in step by triggers) and PostgreSQL GIN over
+ * `to_tsvector('simple', name_folded)`. Both index the folded name, so "nguyen van h" finds
+ * "Nguyễn Văn Hùng".
+ */
+export const searchMigrations: Record<string, Migration> = {
+  '0302_population_name_search': {
+    async up(db: Kysely<any>) {
+      if (isPostgres(db)) {
+        await sql`create index citizens_name_tsv on citizens using gin (to_tsvector('simple', name_folded))`.execute(db);
+        return;
+      }
+      await sql`create virtual table citizens_fts using fts5(name_folded, content='citizens', content_rowid='rowid', tokenize='unicode61')`.execute(db);
+      await sql`create trigger citizens_fts_insert after insert on citizens begin insert into citizens_fts(rowid, name_folded) values (new.rowid, new.name_folded); end`.execute(db);
+      await sql`create trigger citizens_fts_delete after delete on citizens begin insert into citizens_fts(citizens_fts, rowid, name_folded) values ('delete', old.rowid, old.name_folded); end`.execute(db);
+      await sql`create trigger citizens_fts_update after update of name_folded on citizens begin insert into citizens_fts(citizens_fts, rowid, name_folded) values ('delete', old.rowid, old.name_folded); insert into citizens_fts(rowid, name_folded) values (new.rowid, new.name_folded); end`.execute(db);
+      await sql`insert into citizens_fts(citizens_fts) values ('rebuild')`.execute(db);
+    },
+  },
+};
+
 export async function citizenByPin(db: Db, pin: string): Promise<CitizenRow | undefined> {
   return db.selectFrom('citizens').selectAll().where('pin', '=', pin).executeTakeFirst();
 }
@@ -211,14 +234,18 @@ export interface CitizenSearch {
   limit: number;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Citizens matching a search, in Vietnamese collation of their names. */
 export async function searchCitizens(db: Db, s: CitizenSearch): Promise<{ items: CitizenRow[]; total: number }> {
   let q = db.selectFrom('citizens');
-  for (const t of s.tokens) q = q.where(sql<boolean>`name_folded like ${`%${escapeLike(t)}%`} escape '\\'`);
+  // Folded words are [a-z0-9] only, so they are safe inside a full-text query (still bound as a parameter).
+  const words = s.tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
+  if (words.length > 0) {
+    if (isPostgres(db)) {
+      q = q.where(sql<boolean>`to_tsvector('simple', name_folded) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`);
+    } else {
+      q = q.where(sql<boolean>`citizens.rowid in (select rowid from citizens_fts where citizens_fts match ${words.map((w) => `"${w}"*`).join(' AND ')})`);
+    }
+  }
   if (s.birthYear !== undefined) q = q.where('birth_year', '=', s.birthYear);
   if (s.unitCode !== undefined) {
     const code = s.unitCode;
