@@ -1,8 +1,7 @@
 /** `motcua staff …` commands. */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { STAFF_ROLES, type StaffRole } from '../platform/auth.js';
-import { printJson } from '../platform/cli.js';
+import { cliActor, printJson } from '../platform/cli.js';
 import type { AppContext } from '../platform/module.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
 import { createStaff } from './staff.js';
@@ -22,7 +21,7 @@ export function identityCli(program: Command, open: () => Promise<AppContext>): 
       const p = await createStaff(
         ctx.db,
         { username: opts.username, password: opts.password, role: opts.role as StaffRole, unitCode: opts.unit ?? null, displayName: opts.name },
-        { kind: 'cli', id: `cli:${os.userInfo().username}` },
+        cliActor(),
         (code) => unitCodeExists(ctx.db.as<UnitsTables>(), code),
       );
       printJson({ username: p.username, role: p.role, unitCode: p.unitCode, permissions: [...p.permissions] });

@@ -3,7 +3,9 @@
  * terminal), JSON results on standard output, and catalogue errors printed as one readable
  * message per line in the operator's language (`MOTCUA_LANG` or `LANG`; Vietnamese by default).
  */
+import os from 'node:os';
 import cliProgressLib from 'cli-progress';
+import type { AuditActor } from './audit/audit.js';
 import { AppError, messageOf, type Language } from './errors.js';
 import type { Progress } from './module.js';
 
@@ -40,4 +42,9 @@ export function errorLines(err: AppError, lang: Language): string[] {
   const lines = [`${err.code}: ${err.localized(lang)}`];
   for (const f of err.fieldErrors) lines.push(`  - ${f.field}: ${messageOf(f.code, lang, { field: f.field, ...f.params })}`);
   return lines;
+}
+
+/** The audit actor of a command run by an operator: `cli:<operating-system user>`. */
+export function cliActor(): AuditActor {
+  return { kind: 'cli', id: `cli:${os.userInfo().username}` };
 }

@@ -2,15 +2,13 @@
  * `motcua citizens …` and `motcua seed population` commands.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import type { Command } from 'commander';
-import { cliProgress, printJson } from '../platform/cli.js';
+import { cliActor, cliProgress, printJson } from '../platform/cli.js';
 import type { AppContext } from '../platform/module.js';
 import { seedPopulation } from './demo.js';
 import { writeCitizenTemplate, writeErrorReport } from './import-file.js';
 import { importCitizens, importErrors } from './importer.js';
 
-const cliActor = () => ({ kind: 'cli' as const, id: `cli:${os.userInfo().username}` });
 
 export function populationCli(program: Command, open: () => Promise<AppContext>): void {
   const citizens = program.command('citizens').description('The population registry: import citizen lists, templates');

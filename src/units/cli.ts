@@ -2,15 +2,13 @@
  * `motcua units …` commands: import a unit list, import a succession mapping, list units.
  */
 import type { Command } from 'commander';
-import os from 'node:os';
 import type { AppContext } from '../platform/module.js';
-import { cliProgress, printJson } from '../platform/cli.js';
+import { cliActor, cliProgress, printJson } from '../platform/cli.js';
 import { todayInVietnam } from '../platform/dates.js';
 import { importSuccessions, importUnitList } from './importer.js';
 import { listUnits } from './registry.js';
 import type { UnitsTables } from './store.js';
 
-const cliActor = () => ({ kind: 'cli' as const, id: `cli:${os.userInfo().username}` });
 
 export function unitsCli(program: Command, open: () => Promise<AppContext>): void {
   const units = program.command('units').description('Administrative units: import official lists and mappings, list units');
