@@ -107,3 +107,28 @@ describe('motcua CLI (SQLite)', () => {
     expect((await run('frobnicate')).code).toBe(2);
   });
 });
+
+describe('motcua serve', () => {
+  it('serves, then shuts down cleanly on SIGTERM with exit code 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const root = path.resolve(import.meta.dirname, '../..');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'serve'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, ...env, PORT: '0', MOTCUA_SEED: 'none' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const address = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        err += String(d);
+        const m = err.match(/serving at (http:\/\/\S+)/);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+    });
+    expect((await fetch(`${address}/healthz`).then((r) => r.json())) as unknown).toEqual({ status: 'ok' });
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+});

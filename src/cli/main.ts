@@ -48,9 +48,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         await app.close();
         await ctx.db.close();
       });
-      await app.listen({ port: cfg.port, host: cfg.host });
-      ctx.logger.info({ url: cfg.publicUrl, database: ctx.db.engine, location: ctx.db.location }, 'motcua is serving');
-      process.stderr.write(`motcua: ${cfg.publicUrl} (${ctx.db.engine}: ${ctx.db.location})\n`);
+      const address = await app.listen({ port: cfg.port, host: cfg.host });
+      ctx.logger.info({ address, publicUrl: cfg.publicUrl, database: ctx.db.engine, location: ctx.db.location }, 'motcua is serving');
+      process.stderr.write(`motcua: serving at ${address} (${ctx.db.engine}: ${ctx.db.location})\n`);
       keepRunning = true;
     });
 
