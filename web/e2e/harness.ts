@@ -11,8 +11,12 @@ import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { buildHttp, openContext } from '../../src/app/app.js';
+import { createStaff } from '../../src/identity/index.js';
 import { loadConfig } from '../../src/platform/config.js';
+import type { StaffRole } from '../../src/platform/auth.js';
 import type { Api, AppContext } from '../../src/platform/module.js';
+import { createCitizen, type CitizenInput } from '../../src/population/index.js';
+import { unitCodeExists, type UnitsTables } from '../../src/units/index.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const WEB = path.join(ROOT, 'web');
@@ -43,25 +47,53 @@ export async function ensureUiBuilt(): Promise<void> {
 
 export interface Platform {
   baseUrl: string;
+  /** The running platform's context: tests call server functions with it (staff, citizens). */
+  ctx: AppContext;
   stop(): Promise<void>;
 }
 
-/** The platform listening on 127.0.0.1 at a random port, over a fresh temporary SQLite file. */
+/**
+ * The platform listening on 127.0.0.1 at a random port, over a fresh temporary SQLite file, with
+ * its data directory (uploads) in the same temporary directory.
+ */
 export async function startPlatform(): Promise<Platform> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-e2e-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`, PORT: '0', LOG_LEVEL: 'silent', MOTCUA_WEB_DIR: path.join(WEB, 'dist'), MOTCUA_DEMO: 'off' });
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MOTCUA_WEB_DIR: path.join(WEB, 'dist'),
+    MOTCUA_DATA_DIR: path.join(dir, 'data'),
+    MOTCUA_DEMO: 'off',
+  });
   const ctx: AppContext = await openContext(config);
   const app: Api = await buildHttp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    ctx,
     async stop() {
       await app.close();
       await ctx.db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The password of the staff accounts tests create. */
+export const STAFF_PASSWORD = 'Mot-cua-2023!';
+const TEST_ACTOR = { kind: 'cli' as const, id: 'e2e' };
+
+/** Creates a staff account directly in the platform (password {@link STAFF_PASSWORD}). */
+export async function addStaff(ctx: AppContext, account: { username: string; role: StaffRole; unitCode: string | null; displayName?: string }): Promise<void> {
+  await createStaff(ctx.db, { ...account, password: STAFF_PASSWORD }, TEST_ACTOR, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
+}
+
+/** Creates a citizen record directly in the registry (version 1, audited as the test). */
+export async function addCitizen(ctx: AppContext, citizen: CitizenInput): Promise<void> {
+  const result = await createCitizen(ctx.db, citizen, TEST_ACTOR);
+  if (result.outcome !== 'created') throw new Error(`citizen ${citizen.pin} not created: ${result.outcome}`);
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -2,24 +2,38 @@
  * The application shell: language (Ant Design, dayjs and our strings together), header with the
  * language switch, navigation (a side menu on wide screens, a drawer on phones) and the page.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { Button, ConfigProvider, Drawer, Layout, Menu, Segmented, type MenuProps } from 'antd';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Button, ConfigProvider, Drawer, Layout, Menu, Popover, Segmented, type MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import viVN from 'antd/locale/vi_VN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/vi';
-import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang } from './i18n.js';
+import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n.js';
+import { CitizenPage } from './pages/CitizenPage.js';
+import { CitizensPage } from './pages/CitizensPage.js';
+import { ImportPage } from './pages/ImportPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { SignInPage } from './pages/SignInPage.js';
 import { UnitsPage } from './pages/UnitsPage.js';
-import { Link, useLocation } from './router.js';
+import { Link, navigate, useLocation } from './router.js';
+import { SessionProvider, useSession } from './session.js';
+import { useMediaQuery, WIDE } from './useMediaQuery.js';
 
 const ANTD_LOCALES = { vi: viVN, en: enUS } as const;
 
 const THEME = {
   token: {
     colorPrimary: '#0b57d0',
+    // Hover and pressed shades keep white text at 4.5:1 or more (Ant Design derives lighter ones).
+    colorPrimaryHover: '#0847b0',
+    colorPrimaryActive: '#063a8f',
     colorLink: '#0b57d0',
+    colorLinkHover: '#083f99',
     borderRadius: 6,
+    // Ant Design's greys for placeholders, hints, counters and "optional" marks are below 4.5:1 on white.
+    colorTextPlaceholder: '#6b7280',
+    colorTextDescription: '#4a5263',
+    colorTextTertiary: '#5c6475',
     fontFamily: "'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif",
   },
   components: {
@@ -30,25 +44,21 @@ const THEME = {
   },
 };
 
-/** Side menu from Ant Design's `md` breakpoint up; a drawer below. */
-const WIDE = '(min-width: 768px)';
+const CITIZEN_KEY = /^\/citizens\/([0-9]{12}|[0-9a-f-]{36})$/;
 
-/** Whether a media query matches, from the first render on (no flash of the wrong layout). */
-function useMediaQuery(query: string): boolean {
-  return useSyncExternalStore(
-    (onChange) => {
-      const list = window.matchMedia(query);
-      list.addEventListener('change', onChange);
-      return () => list.removeEventListener('change', onChange);
-    },
-    () => window.matchMedia(query).matches,
-  );
-}
-
-/** Pages by path; the units browser is also the start page. */
-function pageOf(pathname: string): { key: string; page: ReactNode } {
-  if (pathname === '/' || pathname === '/units') return { key: 'units', page: <UnitsPage /> };
-  return { key: '', page: <NotFoundPage /> };
+/**
+ * Pages by path, with the menu entry they belong to and their title; the units browser is also the
+ * start page.
+ */
+function pageOf(pathname: string): { key: string; title: MessageKey; page: ReactNode } {
+  if (pathname === '/' || pathname === '/units') return { key: 'units', title: 'units.title', page: <UnitsPage /> };
+  if (pathname === '/sign-in') return { key: 'sign-in', title: 'signIn.title', page: <SignInPage /> };
+  if (pathname === '/citizens') return { key: 'citizens', title: 'citizens.title', page: <CitizensPage /> };
+  const record = CITIZEN_KEY.exec(pathname);
+  // Keyed by the record, so that opening another one starts afresh.
+  if (record) return { key: 'citizens', title: 'record.title', page: <CitizenPage key={record[1]} citizenKey={record[1]!} /> };
+  if (pathname === '/imports') return { key: 'imports', title: 'imports.title', page: <ImportPage /> };
+  return { key: '', title: 'notFound.title', page: <NotFoundPage /> };
 }
 
 export function App() {
@@ -74,7 +84,9 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <ConfigProvider locale={ANTD_LOCALES[lang]} theme={THEME}>
-        <Shell />
+        <SessionProvider>
+          <Shell />
+        </SessionProvider>
       </ConfigProvider>
     </I18nContext.Provider>
   );
@@ -83,15 +95,23 @@ export function App() {
 function Shell() {
   const { t } = useI18n();
   const { pathname } = useLocation();
-  const { key, page } = pageOf(pathname);
+  const session = useSession();
+  const { key, title, page } = pageOf(pathname);
   const wide = useMediaQuery(WIDE);
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   useEffect(() => {
-    document.title = `${key === 'units' ? t('units.title') : t('notFound.title')} — motcua`;
-  }, [key, t]);
+    document.title = `${t(title)} — motcua`;
+  }, [title, t]);
 
-  const items: MenuProps['items'] = [{ key: 'units', label: <Link href="/units">{t('nav.units')}</Link> }];
+  // Menu entries by permission: a page the officer may not use is not offered.
+  const items: MenuProps['items'] = [
+    ...(session.can('citizen.read') ? [{ key: 'citizens', label: <Link href="/citizens">{t('nav.citizens')}</Link> }] : []),
+    ...(session.can('citizen.import') ? [{ key: 'imports', label: <Link href="/imports">{t('nav.imports')}</Link> }] : []),
+    { key: 'units', label: <Link href="/units">{t('nav.units')}</Link> },
+    // On a phone the header has no room for it: signing in is a menu entry there.
+    ...(!wide && !session.staff ? [{ key: 'sign-in', label: <Link href="/sign-in">{t('nav.signIn')}</Link> }] : []),
+  ];
   const menu = <Menu mode="inline" style={{ borderInlineEnd: 'none' }} selectedKeys={[key]} items={items} onClick={() => setDrawerOpen(false)} />;
 
   return (
@@ -109,6 +129,11 @@ function Shell() {
           {t('app.title')}
         </Link>
         <LanguageSwitch compact={!wide} />
+        {session.staff ? <Account compact={!wide} /> : wide && key !== 'sign-in' && session.state.status !== 'loading' && (
+          <Link href="/sign-in" className="header-link">
+            {t('nav.signIn')}
+          </Link>
+        )}
       </Layout.Header>
       <Layout hasSider={wide}>
         {wide && (
@@ -129,6 +154,62 @@ function Shell() {
         </Drawer>
       )}
     </Layout>
+  );
+}
+
+/**
+ * The signed-in officer (name, role, unit) and the sign-out button; on narrow screens behind a
+ * button with the officer's initial.
+ */
+function Account({ compact }: { compact: boolean }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [open, setOpen] = useState(false);
+  const staff = session.staff!;
+  const role = t(`role.${staff.role}`);
+  const unit = staff.unitCode ? t('account.unit', { code: staff.unitCode }) : t('account.wholeSystem');
+  const signOut = async () => {
+    setOpen(false);
+    await session.signOut();
+    navigate('/sign-in');
+  };
+  const signOutButton = (
+    <Button size="small" className="sign-out" onClick={signOut}>
+      {t('account.signOut')}
+    </Button>
+  );
+  if (compact) {
+    return (
+      <Popover
+        open={open}
+        onOpenChange={setOpen}
+        trigger="click"
+        placement="bottomRight"
+        content={
+          <div className="account-popover">
+            <div className="account-name">{staff.displayName}</div>
+            <div className="muted">{role}</div>
+            <div className="muted">{unit}</div>
+            {signOutButton}
+          </div>
+        }
+      >
+        <Button shape="circle" className="account-button" aria-label={t('account.menu', { name: staff.displayName })} aria-expanded={open}>
+          {staff.displayName.trim().charAt(0).toUpperCase()}
+        </Button>
+      </Popover>
+    );
+  }
+  return (
+    <div className="account">
+      <div className="account-text">
+        <span className="account-name">{staff.displayName}</span>
+        <span className="account-meta">
+          {role} · {unit}
+        </span>
+      </div>
+      {signOutButton}
+    </div>
   );
 }
 

@@ -1,16 +1,29 @@
 /**
  * Typed client of the platform API (same origin, `/api/v1`). Every call sends the UI language in
- * `Accept-Language` so that problem details come back in it. Failures throw {@link ApiError}
- * (the server answered a problem+json document) or {@link NetworkError} (no usable answer).
+ * `Accept-Language` so that problem details come back in it, and the staff session's bearer token
+ * when there is one. Failures throw {@link ApiError} (the server answered a problem+json document)
+ * or {@link NetworkError} (no usable answer). A 401 on a call that carried a token means the
+ * session ended: the token is forgotten and {@link SESSION_EXPIRED} is dispatched on `window`.
  */
+import type { Static } from 'typebox';
+import type { StaffMeDto, StaffSessionDto } from '../../src/identity/schemas.js';
+import type { AccessLogSchema, CitizenDto, CitizenListDto, CitizenListItemDto, HistorySchema } from '../../src/population/schemas.js';
 import type { UnitDetailDto, UnitListDto, UnitListQuery, UnitViewDto } from '../../src/units/schemas.js';
 import type { Lang } from './i18n.js';
 
-export type { UnitDetailDto, UnitListDto, UnitViewDto };
+export type { CitizenDto, CitizenListDto, CitizenListItemDto, StaffMeDto, StaffSessionDto, UnitDetailDto, UnitListDto, UnitViewDto };
 export type UnitLevel = UnitViewDto['level'];
 export type UnitType = UnitViewDto['type'];
 export type UnitRef = UnitViewDto['path'][number];
 export type UnitLink = UnitDetailDto['successors'][number];
+export type StaffRole = StaffMeDto['role'];
+export type CitizenStatus = CitizenDto['status'];
+export type Sex = CitizenDto['sex'];
+export type HouseholdRelation = NonNullable<CitizenDto['household']>['relation'];
+export type HistoryDto = Static<typeof HistorySchema>;
+export type HistoryEntry = HistoryDto['items'][number];
+export type AccessLogDto = Static<typeof AccessLogSchema>;
+export type AccessLogEntry = AccessLogDto['items'][number];
 
 /** RFC 9457 problem document as the server writes it (extensions vary by `code`). */
 export interface Problem {
@@ -39,6 +52,11 @@ export class NetworkError extends Error {
   }
 }
 
+/** The problem code of an error, if the server answered one. */
+export function problemCode(error: unknown): string | undefined {
+  return error instanceof ApiError ? error.problem.code : undefined;
+}
+
 export interface CallOptions {
   lang: Lang;
   signal?: AbortSignal;
@@ -46,34 +64,242 @@ export interface CallOptions {
 
 type QueryValue = string | number | undefined;
 
-async function getJson<T>(path: string, query: Record<string, QueryValue>, { lang, signal }: CallOptions): Promise<T> {
+// --- the staff session's token ----------------------------------------------------------------------
+
+const TOKEN_KEY = 'motcua.session';
+
+/** Dispatched on `window` when the server no longer accepts the session's token. */
+export const SESSION_EXPIRED = 'motcua:session-expired';
+
+/** The bearer token of this tab's staff session (kept in `sessionStorage`), if any. */
+export function sessionToken(): string | undefined {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeSessionToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Storage disabled: the session lasts until the page is reloaded.
+  }
+}
+
+// --- requests -------------------------------------------------------------------------------------
+
+interface RequestOptions extends CallOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  query?: Record<string, QueryValue>;
+  headers?: Record<string, string | undefined>;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as is (a file). */
+  body?: Blob;
+  accept?: string;
+}
+
+/** Sends a request and returns the answer when it is a success; throws otherwise. */
+async function send(path: string, { lang, signal, method = 'GET', query = {}, headers = {}, json, body, accept = 'application/json' }: RequestOptions): Promise<Response> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
   const qs = params.toString();
   const url = qs ? `${path}?${qs}` : path;
+  const token = sessionToken();
+  const all: Record<string, string> = { accept, 'accept-language': lang };
+  if (token) all.authorization = `Bearer ${token}`;
+  if (json !== undefined) all['content-type'] = 'application/json';
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && v !== '') all[k] = v;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json', 'accept-language': lang }, signal });
+    response = await fetch(url, { method, headers: all, body: json !== undefined ? JSON.stringify(json) : body, signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new NetworkError(err);
   }
+  if (response.ok) return response;
   const isJson = /json/.test(response.headers.get('content-type') ?? '');
-  const body: unknown = isJson ? await response.json().catch(() => undefined) : undefined;
-  if (response.ok && body !== undefined) return body as T;
-  if (isProblem(body)) throw new ApiError(body);
+  const problem: unknown = isJson ? await response.json().catch(() => undefined) : undefined;
+  if (response.status === 401 && token) {
+    storeSessionToken(null);
+    window.dispatchEvent(new Event(SESSION_EXPIRED));
+  }
+  if (isProblem(problem)) throw new ApiError(problem);
   // A proxy or gateway answered something that is not ours.
   throw new NetworkError(new Error(`HTTP ${response.status}`));
+}
+
+async function call<T>(path: string, options: RequestOptions): Promise<T> {
+  const response = await send(path, options);
+  if (response.status === 204) return undefined as T;
+  const body: unknown = await response.json().catch(() => undefined);
+  if (body === undefined) throw new NetworkError(new Error(`HTTP ${response.status}: no JSON body`));
+  return body as T;
 }
 
 function isProblem(body: unknown): body is Problem {
   return typeof body === 'object' && body !== null && typeof (body as Problem).code === 'string' && typeof (body as Problem).detail === 'string';
 }
 
+// --- administrative units ---------------------------------------------------------------------------
+
 export function listUnits(query: UnitListQuery, options: CallOptions): Promise<UnitListDto> {
-  return getJson<UnitListDto>('/api/v1/units', { ...query }, options);
+  return call<UnitListDto>('/api/v1/units', { ...options, query: { ...query } });
 }
 
 export function getUnit(code: string, at: string | undefined, options: CallOptions): Promise<UnitDetailDto> {
-  return getJson<UnitDetailDto>(`/api/v1/units/${encodeURIComponent(code)}`, { at }, options);
+  return call<UnitDetailDto>(`/api/v1/units/${encodeURIComponent(code)}`, { ...options, query: { at } });
+}
+
+// --- staff ----------------------------------------------------------------------------------------
+
+export function signIn(username: string, password: string, options: CallOptions): Promise<StaffSessionDto> {
+  return call<StaffSessionDto>('/api/v1/staff/sessions', { ...options, method: 'POST', json: { username, password } });
+}
+
+export function getMe(options: CallOptions): Promise<StaffMeDto> {
+  return call<StaffMeDto>('/api/v1/staff/me', options);
+}
+
+export async function signOut(options: CallOptions): Promise<void> {
+  await send('/api/v1/staff/sessions/current', { ...options, method: 'DELETE', accept: '*/*' });
+}
+
+// --- population registry ------------------------------------------------------------------------------
+
+/** A purpose of lookup from the catalogue (`GET /purposes`). */
+export interface PurposeOption {
+  code: string;
+  vi: string;
+  en: string;
+}
+
+/** What the officer stated for this session's lookups; sent with every read of a person. */
+export interface Purpose {
+  code: string;
+  note?: string;
+  dossierCode?: string;
+}
+
+/** Longest `X-Purpose-Note` the server accepts, counted on the header as sent. */
+export const PURPOSE_NOTE_MAX = 500;
+
+/**
+ * Header values must be ISO-8859-1 in browsers (fetch throws on "ư", "ạ"…), so a Vietnamese note
+ * travels percent-encoded as UTF-8: printable ASCII other than `%` stays as typed, anything else
+ * (and `%` itself) is encoded. {@link decodeHeaderText} reverses it.
+ */
+export function encodeHeaderText(text: string): string {
+  let out = '';
+  for (const ch of text) out += /^[\x20-\x24\x26-\x7e]$/.test(ch) ? ch : encodeURIComponent(ch);
+  return out;
+}
+
+/** A note as typed, from its header form (left as is when it is not percent-encoded). */
+export function decodeHeaderText(text: string): string {
+  if (!/%[0-9A-Fa-f]{2}/.test(text)) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function purposeHeaders(p: Purpose): Record<string, string | undefined> {
+  return { 'x-purpose': p.code, 'x-purpose-note': p.note ? encodeHeaderText(p.note.trim()) : undefined, 'x-dossier-code': p.dossierCode?.trim() || undefined };
+}
+
+export function listPurposes(options: CallOptions): Promise<PurposeOption[]> {
+  return call<PurposeOption[]>('/api/v1/purposes', options);
+}
+
+export interface CitizenQuery {
+  q?: string;
+  birthYear?: number;
+  unit?: string;
+  page: number;
+  pageSize: number;
+}
+
+export function findCitizens(query: CitizenQuery, purpose: Purpose, options: CallOptions): Promise<CitizenListDto> {
+  return call<CitizenListDto>('/api/v1/citizens', { ...options, query: { ...query }, headers: purposeHeaders(purpose) });
+}
+
+/** One record by list reference or identification number. */
+export function getCitizen(key: string, purpose: Purpose, options: CallOptions): Promise<CitizenDto> {
+  return call<CitizenDto>(`/api/v1/citizens/${encodeURIComponent(key)}`, { ...options, headers: purposeHeaders(purpose) });
+}
+
+export function getCitizenHistory(key: string, page: { page: number; pageSize: number }, purpose: Purpose, options: CallOptions): Promise<HistoryDto> {
+  return call<HistoryDto>(`/api/v1/citizens/${encodeURIComponent(key)}/history`, { ...options, query: { ...page }, headers: purposeHeaders(purpose) });
+}
+
+export function getAccessLog(pin: string, page: { page: number; pageSize: number }, options: CallOptions): Promise<AccessLogDto> {
+  return call<AccessLogDto>(`/api/v1/citizens/${encodeURIComponent(pin)}/access-log`, { ...options, query: { ...page } });
+}
+
+// --- citizen-list imports -------------------------------------------------------------------------------
+
+export interface ImportStatusDto {
+  id: number;
+  fileName: string;
+  status: 'running' | 'done' | 'failed';
+  referenceDate: string;
+  rowsRead: number;
+  /** Estimated data rows; 0 when unknown (XLSX). */
+  rowsTotal: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  badRows: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The media type of an import file by its name. */
+export function importContentType(fileName: string): string {
+  if (/\.csv$/i.test(fileName)) return 'text/csv';
+  if (/\.xlsx$/i.test(fileName)) return XLSX_TYPE;
+  return 'application/octet-stream';
+}
+
+/** A file name as a header can carry it: diacritics dropped (đ → d), anything else non-ASCII replaced. */
+export function asciiFileName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .slice(0, 200);
+}
+
+export function uploadImport(file: File, referenceDate: string, options: CallOptions): Promise<ImportStatusDto> {
+  return call<ImportStatusDto>('/api/v1/citizen-imports', {
+    ...options,
+    method: 'POST',
+    query: { referenceDate },
+    headers: { 'content-type': importContentType(file.name), 'x-file-name': asciiFileName(file.name) },
+    body: file,
+  });
+}
+
+export function getImport(id: number, options: CallOptions): Promise<ImportStatusDto> {
+  return call<ImportStatusDto>(`/api/v1/citizen-imports/${id}`, options);
+}
+
+// --- files ----------------------------------------------------------------------------------------
+
+/** A file from the API (with the session's token) and the name the server gave it. */
+export async function fetchFile(path: string, fallbackName: string, options: CallOptions): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send(path, { ...options, accept: '*/*' });
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? fallbackName;
+  return { blob: await response.blob(), fileName };
 }

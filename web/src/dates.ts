@@ -20,3 +20,32 @@ export function dayBefore(s: string): string {
   d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * A date that may be partial (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) as Vietnamese forms write it:
+ * `12/05/1990`, `05/1990`, `1950`. Never adds a day or month that is not known.
+ */
+export function formatPartialDate(s: string): string {
+  return /^\d{4}(-\d{2}){0,2}$/.test(s) ? s.split('-').reverse().join('/') : s;
+}
+
+/** How precise a partial date is. */
+export function datePrecision(s: string): 'year' | 'month' | 'day' {
+  return s.length === 4 ? 'year' : s.length === 7 ? 'month' : 'day';
+}
+
+/** An instant (ISO 8601, UTC) in Vietnam time: `29/11/2026, 20:37:36`. */
+export function formatInstant(iso: string, lang: 'vi' | 'en'): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(d);
+}

@@ -37,6 +37,24 @@ export function navigate(href: string): void {
   window.scrollTo(0, 0);
 }
 
+/** Replaces the current history entry with `href` (a redirect: back does not return to it). */
+export function redirect(href: string): void {
+  if (href === snapshot()) return;
+  window.history.replaceState(null, '', href);
+  window.dispatchEvent(new Event(CHANGE));
+  window.scrollTo(0, 0);
+}
+
+/** The path and query of the current page, e.g. to come back to it after signing in. */
+export function currentHref(): string {
+  return snapshot();
+}
+
+/** `next` when it is a path of this site (`/…`, not `//host`), else `fallback`. */
+export function safeNext(next: string | null | undefined, fallback: string): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : fallback;
+}
+
 /** Builds `pathname?query` without empty members. */
 export function hrefOf(pathname: string, query: Record<string, string | undefined>): string {
   const params = new URLSearchParams();

@@ -1,0 +1,36 @@
+import { getUnit, type UnitDetailDto } from '../api.js';
+import { formatPartialDate } from '../dates.js';
+import { useI18n } from '../i18n.js';
+import { useRemote } from '../useRemote.js';
+
+/** Units by `code@date`: a record names the same unit several times (residence, home town). */
+const cache = new Map<string, Promise<UnitDetailDto>>();
+
+function unitAt(code: string, at: string): Promise<UnitDetailDto> {
+  const key = `${code}@${at}`;
+  let p = cache.get(key);
+  if (!p) {
+    // Not aborted with the component: another one may wait for the same answer.
+    p = getUnit(code, at, { lang: 'vi' });
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/**
+ * A place of a record: the unit's name and the units it lies in as they were on the date the code
+ * refers to ("Xã Cẩm Hoàng, Huyện Cẩm Giàng, Tỉnh Hải Dương"), then the code and the date. The code
+ * alone while the name loads or when the unit cannot be found.
+ */
+export function UnitName({ code, at }: { code: string; at: string }) {
+  const { t } = useI18n();
+  const unit = useRemote(`${code}@${at}`, () => unitAt(code, at));
+  const names = unit.data ? [...unit.data.path].reverse().map((p) => p.fullName) : [];
+  return (
+    <>
+      {names.length > 0 && <span className="unit-place">{names.join(', ')}</span>}{' '}
+      <span className="muted">({t('record.unitAsOf', { code, date: formatPartialDate(at) })})</span>
+    </>
+  );
+}
