@@ -5,11 +5,12 @@
 import { auditMigrations } from '../platform/audit/audit.js';
 import type { Migrations } from '../platform/db/migrations.js';
 import type { PlatformModule } from '../platform/module.js';
+import { calendarModule } from '../calendar/index.js';
 import { identityModule } from '../identity/index.js';
 import { populationModule } from '../population/index.js';
 import { unitsModule } from '../units/index.js';
 
-export const modules: PlatformModule[] = [unitsModule, identityModule, populationModule];
+export const modules: PlatformModule[] = [unitsModule, calendarModule, identityModule, populationModule];
 
 export function allMigrations(): Migrations {
   const merged: Migrations = { ...auditMigrations };

@@ -28,7 +28,7 @@ describe('motcua CLI (SQLite)', () => {
   it('migrates, then reports nothing pending', async () => {
     const first = await run('migrate');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population', '0301_population_imports', '0302_population_name_search']);
+    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population', '0301_population_imports', '0302_population_name_search', '0400_calendar']);
     expect(JSON.parse((await run('migrate')).out).applied).toEqual([]);
   });
 
@@ -78,8 +78,8 @@ describe('motcua CLI (SQLite)', () => {
   it('verifies the audit chain', async () => {
     const r = await run('audit', 'verify');
     expect(r.code).toBe(0);
-    // seed, two imports of the list, the mapping; rejected files wrote nothing
-    expect(JSON.parse(r.out)).toEqual({ ok: true, checked: 4 });
+    // units seed, calendar seed, two imports of the list, the mapping; rejected files wrote nothing
+    expect(JSON.parse(r.out)).toEqual({ ok: true, checked: 5 });
     expect(r.err).toBe('');
   });
 

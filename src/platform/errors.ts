@@ -111,6 +111,11 @@ export const errorCatalogue = {
   STAFF_UNIT_UNKNOWN: def(400, 'Không có đơn vị hành chính mã {code}.', 'There is no administrative unit {code}.'),
   STAFF_UNIT_REQUIRED: def(400, 'Vai trò {role} phải gắn với một đơn vị hành chính.', 'Role {role} must be tied to an administrative unit.'),
 
+  // --- working-day calendar -------------------------------------------------------------------------
+  CALENDAR_FILE_INVALID: def(400, 'Tệp lịch nghỉ không đọc được: {reason}', 'The day-off schedule cannot be read: {reason}'),
+  CALENDAR_KIND_MISMATCH: def(400, 'Ngày {date}: ngày nghỉ phải là ngày trong tuần, ngày làm bù phải là thứ Bảy hoặc Chủ nhật.', 'Date {date}: a day off must be a weekday and a make-up working day a Saturday or Sunday.'),
+  CALENDAR_RANGE_TOO_LONG: def(400, 'Khoảng ngày dài quá {max} ngày.', 'The date range is longer than {max} days.'),
+
   // --- audit ----------------------------------------------------------------------------------------
   AUDIT_CHAIN_BROKEN: def(500, 'Nhật ký truy cập bị sửa hoặc xóa tại mục {seq}.', 'The audit log was altered or truncated at entry {seq}.'),
 } as const satisfies Record<string, ErrorDefinition>;
