@@ -11,7 +11,7 @@ import { identityRoutes } from './routes.js';
 import { createStaff } from './staff.js';
 import { countStaff, identityMigrations, type IdentityTables } from './store.js';
 
-export { createStaff, signInStaff, staffAuthProvider, principalOf } from './staff.js';
+export { createStaff, changeStaffPassword, signInStaff, staffAuthProvider, principalOf } from './staff.js';
 export { ROLE_PERMISSIONS } from './roles.js';
 
 /** Demo accounts of a commune (Xã Cẩm Hoàng) and its province (Tỉnh Hải Dương) as of February 2023. */
@@ -30,10 +30,10 @@ async function seedDemoStaff(ctx: AppContext): Promise<void> {
   const lines: string[] = [];
   for (const [username, role, unitCode, displayName] of DEMO_STAFF) {
     const password = randomBytes(9).toString('base64url');
-    await createStaff(ctx.db, { username, password, role, unitCode, displayName }, { kind: 'system', id: 'demo' }, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
+    await createStaff(ctx.db, { username, password, role, unitCode, unitDate: '2023-02-28', displayName }, { kind: 'system', id: 'demo' }, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
     lines.push(`  ${username.padEnd(16)} ${password}  ${role}${unitCode ? ` @ ${unitCode}` : ''}`);
   }
-  process.stderr.write(`\nmotcua demo staff accounts (shown once; change them with \`motcua staff\`):\n${lines.join('\n')}\n\n`);
+  process.stderr.write(`\nmotcua demo staff accounts (shown once; change one with \`echo NEW | motcua staff password --username NAME\`):\n${lines.join('\n')}\n\n`);
 }
 
 export const identityModule: PlatformModule = {

@@ -9,21 +9,23 @@ import { bearerToken } from '../platform/auth.js';
 import { AppError } from '../platform/errors.js';
 import type { Api, AppContext } from '../platform/module.js';
 import { StaffMeSchema, StaffSessionSchema, StaffSignInSchema } from './schemas.js';
-import { signInStaff, signOutStaff } from './staff.js';
+import { signInStaff, signInThrottles, signOutStaff } from './staff.js';
 
 export async function identityRoutes(api: Api, ctx: AppContext): Promise<void> {
+  const throttles = signInThrottles(ctx.config.redisUrl);
   api.post(
     '/staff/sessions',
     {
       schema: {
         tags: ['staff'],
         summary: 'Staff sign-in',
-        description: 'Passwords are verified with Argon2id (OWASP parameters). Any wrong combination answers 401 `STAFF_CREDENTIALS_INVALID`.',
+        description: 'Passwords are verified with Argon2id (OWASP parameters). Any wrong combination answers 401 `STAFF_CREDENTIALS_INVALID`; after 10 failures for an account (or 50 from an address) in 15 minutes, 429 `RATE_LIMITED` with `Retry-After` for 15 minutes.',
         body: StaffSignInSchema,
         response: { 201: StaffSessionSchema },
+        security: [],
       },
     },
-    async (request, reply) => reply.code(201).send(await signInStaff(ctx.db, request.body.username, request.body.password, request.ip)),
+    async (request, reply) => reply.code(201).send(await signInStaff(ctx.db, request.body.username, request.body.password, request.ip, throttles)),
   );
 
   api.get(

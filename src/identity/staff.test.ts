@@ -3,7 +3,7 @@ import { forEachEngine } from '../platform/testing/engines.js';
 import { startTestPlatform } from '../platform/testing/app.js';
 import { AppError } from '../platform/errors.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
-import { createStaff } from './staff.js';
+import { changeStaffPassword, createStaff, signInStaff } from './staff.js';
 
 const cli = { kind: 'cli' as const, id: 'cli:test' };
 
@@ -57,5 +57,36 @@ forEachEngine('staff accounts', startTestPlatform, (env) => {
     const r = await env().app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'a', password: 'b', role: 'ADMIN' } });
     expect(r.statusCode).toBe(400);
     expect(r.json().errors).toEqual([{ field: 'body.role', code: 'FIELD_UNKNOWN', detail: 'Trường "body.role" không được chấp nhận.' }]);
+  });
+});
+
+forEachEngine('staff sign-in throttling and password change', startTestPlatform, (env) => {
+  it('blocks an account after 10 failures, even with the right password, and tells when to retry', async () => {
+    const { ctx, app } = env();
+    await createStaff(ctx.db, { username: 'hotro.camhoang', password: 'Ho-tro-2023!', role: 'SUPPORT_TEAM', unitCode: '10897', unitDate: '2023-02-28' }, cli, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
+    const attempt = (password: string) => app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'hotro.camhoang', password }, remoteAddress: '10.1.1.1' });
+    for (let i = 0; i < 10; i++) expect((await attempt(`wrong-${i}-password`)).statusCode).toBe(401);
+    const blocked = await attempt('Ho-tro-2023!');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().code).toBe('RATE_LIMITED');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
+  });
+
+  it('refuses a commune role on a province and a province role on a commune', async () => {
+    const code = (role: 'COMMUNE_OFFICER' | 'PROVINCIAL_POLICE', unit: string) =>
+      createStaff(env().ctx.db, { username: `x${role.length}${unit}`, password: 'Mot-cua-2023!', role, unitCode: unit }, cli, async () => true).then(() => 'ok', (e: AppError) => e.code);
+    expect(await code('COMMUNE_OFFICER', '30')).toBe('STAFF_UNIT_LEVEL');
+    expect(await code('PROVINCIAL_POLICE', '10897')).toBe('STAFF_UNIT_LEVEL');
+  });
+
+  it('changes a password and ends the sessions of the account', async () => {
+    const { ctx, app } = env();
+    const { token } = await signInStaff(ctx.db, 'canbo.x', 'x', null).catch(() => ({ token: '' }));
+    expect(token).toBe('');
+    await createStaff(ctx.db, { username: 'canbo.y', password: 'Can-bo-2023!', role: 'COMMUNE_OFFICER', unitCode: '10897' }, cli, async () => true);
+    const s = await signInStaff(ctx.db, 'canbo.y', 'Can-bo-2023!', null);
+    await changeStaffPassword(ctx.db, 'canbo.y', 'Mat-khau-moi-2024', cli);
+    expect((await app.inject({ url: '/api/v1/staff/me', headers: { authorization: `Bearer ${s.token}` } })).statusCode).toBe(401);
+    expect((await signInStaff(ctx.db, 'canbo.y', 'Mat-khau-moi-2024', null)).staff.username).toBe('canbo.y');
   });
 });

@@ -13,6 +13,8 @@ export interface IdentityTables {
     password_hash: string;
     role: string;
     unit_code: string | null;
+    /** The date the unit code refers to (codes change meaning across the 2025 reform). */
+    unit_date: string | null;
     disabled: number;
     created_at: string;
   };
@@ -37,6 +39,7 @@ export const identityMigrations: Record<string, Migration> = {
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('unit_code', 'text')
+        .addColumn('unit_date', 'text')
         .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
@@ -96,4 +99,14 @@ export async function revokeSession(db: Db, tokenHash: string, now: string): Pro
 /** Removes sessions that ended more than a day ago. */
 export async function purgeSessions(db: Db, before: string): Promise<void> {
   await db.deleteFrom('staff_sessions').where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)])).execute();
+}
+
+export async function setPassword(db: Db, username: string, passwordHash: string): Promise<boolean> {
+  const r = await db.updateTable('staff_accounts').set({ password_hash: passwordHash }).where('username', '=', username).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Ends every session of an account (after a password change). */
+export async function revokeAllSessions(db: Db, staffId: number, now: string): Promise<void> {
+  await db.updateTable('staff_sessions').set({ revoked_at: now }).where('staff_id', '=', staffId).where('revoked_at', 'is', null).execute();
 }

@@ -32,6 +32,8 @@ export interface StaffPrincipal {
   role: StaffRole;
   /** The unit the account acts for (a commune, district or province code); null: the whole system. */
   unitCode: string | null;
+  /** The date `unitCode` refers to. */
+  unitDate: string | null;
   permissions: ReadonlySet<Permission>;
 }
 

@@ -109,6 +109,8 @@ export const errorCatalogue = {
   STAFF_ROLE_UNKNOWN: def(400, 'Vai trò "{role}" không có; các vai trò: {roles}.', 'Role "{role}" does not exist; roles: {roles}.'),
   STAFF_PASSWORD_WEAK: def(400, 'Mật khẩu không đạt yêu cầu ({reason}): tối thiểu 8 ký tự và không phải mật khẩu phổ biến.', 'The password is not acceptable ({reason}): at least 8 characters and not a common password.'),
   STAFF_UNIT_UNKNOWN: def(400, 'Không có đơn vị hành chính mã {code}.', 'There is no administrative unit {code}.'),
+  STAFF_UNIT_LEVEL: def(400, 'Vai trò {role} phải gắn với đơn vị cấp {level}.', 'Role {role} must be tied to a unit of level {level}.'),
+  STAFF_NOT_FOUND: def(404, 'Không có tài khoản "{username}".', 'There is no account "{username}".'),
   STAFF_UNIT_REQUIRED: def(400, 'Vai trò {role} phải gắn với một đơn vị hành chính.', 'Role {role} must be tied to an administrative unit.'),
 
   // --- working-day calendar -------------------------------------------------------------------------
