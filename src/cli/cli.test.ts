@@ -67,8 +67,13 @@ describe('motcua CLI (SQLite)', () => {
 
   it('rejects a bad date and an unknown format with their codes', async () => {
     const r = await run('units', 'import', path.join(DATA, 'post2025/gso-915-provinces-2025.csv'), '--valid-from', '2025-02-30');
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('DATE_INVALID');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('"2025-02-30" is not a date YYYY-MM-DD');
+    const limit = await run('units', 'list', '--limit', 'abc');
+    expect(limit.code).toBe(2);
+    expect(limit.err).toContain('"abc" is not a whole number from 1 to 100000');
+    const level = await run('units', 'list', '--level', 'village');
+    expect(level.code).toBe(2);
     const unknown = path.join(dir, 'x.json');
     fs.writeFileSync(unknown, '{"hello": 1}');
     const u = await run('units', 'import', unknown, '--valid-from', '2025-07-01');

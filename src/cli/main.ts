@@ -29,6 +29,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return ctx;
   };
 
+  // `motcua units list | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+
   const program = new Command('motcua')
     .description('motcua — the Project 06 (Đề án 06) platform of a province and its communes')
     .exitOverride()
@@ -99,7 +104,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       for (const line of errorLines(err, lang)) process.stderr.write(`${line}\n`);
       return err.code === 'CONFIG_INVALID' ? EXIT_CONFIG : 1;
     }
-    process.stderr.write(`motcua: ${(err as Error)?.stack ?? String(err)}\n`);
+    // Anything else is a fault of ours or of the machine: one line, the stack only on request.
+    process.stderr.write(`motcua: ${env.MOTCUA_DEBUG ? ((err as Error)?.stack ?? String(err)) : ((err as Error)?.message ?? String(err))}\n`);
     return 1;
   } finally {
     if (!keepRunning) for (const c of contexts) await c.db.close();

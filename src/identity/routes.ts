@@ -5,6 +5,7 @@
  * - `GET /staff/me` → the signed-in account and its permissions.
  * - `DELETE /staff/sessions/current` → ends the session of the bearer token.
  */
+import { Type } from 'typebox';
 import { bearerToken } from '../platform/auth.js';
 import { AppError } from '../platform/errors.js';
 import type { Api, AppContext } from '../platform/module.js';
@@ -38,9 +39,9 @@ export async function identityRoutes(api: Api, ctx: AppContext): Promise<void> {
     },
   );
 
-  api.delete('/staff/sessions/current', { schema: { tags: ['staff'], summary: 'Sign out (end this session)' } }, async (request, reply) => {
+  api.delete('/staff/sessions/current', { schema: { tags: ['staff'], summary: 'Sign out (end this session)', response: { 204: Type.Null({ description: 'Signed out.' }) } } }, async (request, reply) => {
     const token = bearerToken(request);
     if (token) await signOutStaff(ctx.db, token);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

@@ -5,6 +5,8 @@
  */
 import os from 'node:os';
 import cliProgressLib from 'cli-progress';
+import { InvalidArgumentError } from 'commander';
+import { isIsoDate } from './dates.js';
 import type { AuditActor } from './audit/audit.js';
 import { AppError, messageOf, type Language } from './errors.js';
 import type { Progress } from './module.js';
@@ -47,4 +49,26 @@ export function errorLines(err: AppError, lang: Language): string[] {
 /** The audit actor of a command run by an operator: `cli:<operating-system user>`. */
 export function cliActor(): AuditActor {
   return { kind: 'cli', id: `cli:${os.userInfo().username}` };
+}
+
+/** Commander parser for a `YYYY-MM-DD` option: a wrong date stops the command with exit code 2. */
+export function dateArg(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError(`"${value}" is not a date YYYY-MM-DD`);
+  return value;
+}
+
+/** Commander parser for a whole number within bounds. */
+export function intArg(min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`"${value}" is not a whole number from ${min} to ${max}`);
+    return Number(value);
+  };
+}
+
+/** Commander parser for one of a few words. */
+export function oneOfArg<T extends string>(allowed: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(allowed as readonly string[]).includes(value)) throw new InvalidArgumentError(`"${value}" is not one of ${allowed.join(', ')}`);
+    return value as T;
+  };
 }

@@ -18,6 +18,7 @@
  * | MOTCUA_WEB_DIR | web/dist | directory of the built web UI |
  * | MOTCUA_DATA_DIR | ./var | directory for uploads and generated files |
  * | MOTCUA_IMPORT_MAX_BYTES | 524288000 | integer bytes: largest citizen-list upload |
+ * | MOTCUA_LANG | vi | `vi` or `en`: language of command-line messages |
  * | MOTCUA_DEMO | on | `on`: at first start load demo data (people, staff accounts printed once on the console); `off` in production |
  * | MOTCUA_DEMO_POPULATION | 20000 | integer 0–1000000: demo people (Tỉnh Hải Dương, February 2023) |
  * | MOTCUA_UNITS_CACHE_MS | 1000 | integer 0–60000: how stale a cached unit answer may be (0: check every request) |
@@ -41,6 +42,8 @@ export interface Config {
   importMaxBytes: number;
   demo: boolean;
   demoPopulation: number;
+  /** Language of command-line messages. */
+  lang: 'vi' | 'en';
 }
 
 type Env = Record<string, string | undefined>;
@@ -111,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: env.MOTCUA_DATA_DIR?.trim() || './var',
     importMaxBytes: int(env, 'MOTCUA_IMPORT_MAX_BYTES', 524_288_000, 1024, 10_737_418_240),
     demo: oneOf(env, 'MOTCUA_DEMO', 'on', ['on', 'off'] as const) === 'on',
+    lang: oneOf(env, 'MOTCUA_LANG', 'vi', ['vi', 'en'] as const),
     demoPopulation: int(env, 'MOTCUA_DEMO_POPULATION', 20_000, 0, 1_000_000),
   };
 }

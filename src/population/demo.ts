@@ -4,6 +4,7 @@
  * 28 February 2023), written through the same path as imports (validation, history, audit).
  */
 import type { Kysely } from 'kysely';
+import { AppError } from '../platform/errors.js';
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
 import { silentProgress, type Progress } from '../platform/module.js';
@@ -49,7 +50,7 @@ export interface SeedPopulationOptions {
 /** Generates and stores `count` people; returns how many were created (existing numbers are left as they are). */
 export async function seedPopulation(db: Database, o: SeedPopulationOptions): Promise<number> {
   const communes = await communesOf(db.as<UnitsTables>(), o.provinceCode, o.at);
-  if (communes.length === 0) throw new Error(`no commune of province ${o.provinceCode} on ${o.at}`);
+  if (communes.length === 0) throw new AppError('UNIT_NOT_FOUND', { code: o.provinceCode, at: o.at });
   const units = new UnitPaths(db.as<UnitsTables>());
   const progress = o.progress ?? silentProgress;
   const batchSize = o.batchSize ?? 2000;

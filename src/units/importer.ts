@@ -29,6 +29,7 @@ import {
   replaceVersion,
   versionsAt,
   versionsOfCodes,
+  versionsOfLevelAt,
   type StoredUnit,
   type UnitsTables,
 } from './store.js';
@@ -45,6 +46,8 @@ export interface UnitImportResult {
   /** Earlier versions ended because the file changes them. */
   superseded: number;
   unchanged: number;
+  /** With `complete`: units in force before that the file no longer lists, now ended. */
+  ended: number;
 }
 
 function rejected(file: string, errors: RowError[]): AppError {
@@ -67,7 +70,7 @@ function checkDate(name: string, value: string | undefined | null): void {
 }
 
 /** Writes unit versions as described above; returns the counts. Runs in the caller's transaction. */
-async function applyVersions(trx: Db, units: UnitRecord[], progress: Progress): Promise<Omit<UnitImportResult, 'file' | 'format' | 'read'>> {
+async function applyVersions(trx: Db, units: UnitRecord[], progress: Progress): Promise<Omit<UnitImportResult, 'file' | 'format' | 'read' | 'ended'>> {
   const existing = new Map<string, StoredUnit[]>();
   for (const v of await versionsOfCodes(trx, units.map((u) => u.code))) {
     const list = existing.get(v.code) ?? [];
@@ -112,6 +115,11 @@ async function applyVersions(trx: Db, units: UnitRecord[], progress: Progress): 
 export interface ImportUnitListOptions {
   validFrom: string;
   validUntil?: string | null;
+  /**
+   * The file lists every unit of the levels it holds: versions of those levels in force on
+   * `validFrom` whose code is not in the file end the day before (merged or dissolved units).
+   */
+  complete?: boolean;
   source?: string;
   actor: AuditActor;
   progress?: Progress;
@@ -138,14 +146,28 @@ export async function importUnitList(db: Database, file: string, options: Import
     }
   });
   if (errors.length > 0) throw rejected(file, errors);
+  if (options.validUntil && options.validUntil < options.validFrom) throw new AppError('DATE_INVALID', { value: `--valid-until=${options.validUntil} (before --valid-from)` });
   const counts = await db.transaction(async (trx) => {
     const c = await applyVersions(trx as Db, parsed.units, options.progress ?? silentProgress);
+    let ended = 0;
+    if (options.complete) {
+      const levels = [...new Set(parsed.units.map((u) => u.level))];
+      const listed = new Set(parsed.units.map((u) => u.code));
+      for (const level of levels) {
+        for (const v of await versionsOfLevelAt(trx as Db, level, options.validFrom)) {
+          // Versions that begin on the same day come from another list of that date: kept.
+          if (listed.has(v.code) || v.validFrom >= options.validFrom) continue;
+          await closeVersion(trx as Db, v.id, addDays(options.validFrom, -1));
+          ended++;
+        }
+      }
+    }
     await recordAudit(trx, {
       actor: options.actor,
       action: 'units.import',
-      summary: `${path.basename(file)} (${parsed.format}) from ${options.validFrom}: ${parsed.units.length} read, ${c.inserted} new, ${c.corrected} corrected, ${c.superseded} superseded`,
+      summary: `${path.basename(file)} (${parsed.format}) from ${options.validFrom}: ${parsed.units.length} read, ${c.inserted} new, ${c.corrected} corrected, ${c.superseded} superseded, ${ended} ended`,
     });
-    return c;
+    return { ...c, ended };
   });
   return { file: path.basename(file), format: parsed.format, read: parsed.units.length, ...counts };
 }

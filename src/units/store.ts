@@ -143,6 +143,12 @@ export async function versionsAt(db: Db, codes: string[], at: string): Promise<S
   return rows.map(toRecord);
 }
 
+/** Every version of one level in force on `at`. */
+export async function versionsOfLevelAt(db: Db, level: UnitLevel, at: string): Promise<StoredUnit[]> {
+  const rows = await db.selectFrom('admin_units').selectAll().where('level', '=', level).where('valid_from', '<=', at).where('valid_until', '>=', at).execute();
+  return rows.map(toRecord);
+}
+
 /** Every version of one code, oldest first. */
 export async function versionsOf(db: Db, code: string): Promise<StoredUnit[]> {
   const rows = await db.selectFrom('admin_units').selectAll().where('code', '=', code).orderBy('valid_from').execute();

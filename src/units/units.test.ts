@@ -241,8 +241,23 @@ forEachEngine('administrative units', startTestPlatform, (env) => {
       const { ctx } = env();
       const v = await verifyAuditChain(ctx.db);
       expect(v.ok).toBe(true);
-      // seed + 2025 list twice + merges twice + splits + GSO CSV + 2026 list; the rejected file wrote nothing
-      expect(v.checked).toBe(8);
+      // units seed + calendar seed + 2025 list twice + merges twice + splits + GSO CSV + 2026 list; the rejected file wrote nothing
+      expect(v.checked).toBe(9);
+    });
+
+    it('imports the 2025-03-01 three-level list as complete: units it no longer lists end the day before', async () => {
+      const { ctx } = env();
+      const r = await importUnitList(ctx.db, path.join(DATA, 'pre2025/vn-units-3level-2025-03-01.json'), { validFrom: '2025-03-01', complete: true, actor: cli });
+      expect(r.format).toBe('json-3level');
+      expect(r.read).toBe(63 + 696 + 10035);
+      expect(await countAt(ctx.db.as<UnitsTables>(), '2025-03-01')).toEqual({ province: 63, district: 696, commune: 10035 });
+      // Xã Phượng Kỳ (11137) disappeared in the 1 January 2025 rearrangement: in force in 2024, ended by this list.
+      expect((await get('/api/v1/units/11137?at=2024-06-01')).body.fullName).toBe('Xã Phượng Kỳ');
+      const gone = await get('/api/v1/units/11137?at=2025-03-01');
+      expect(gone.status).toBe(404);
+      const tch = await get('/api/v1/units/46?at=2025-03-01');
+      expect(tch.body.fullName).toBe('Thành phố Huế');
+      expect(r.ended).toBeGreaterThan(500);
     });
   });
 });

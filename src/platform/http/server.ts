@@ -73,6 +73,8 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
       },
     },
     crossOriginEmbedderPolicy: false,
+    // Strict-Transport-Security means something only over TLS.
+    strictTransportSecurity: ctx.config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000 } : false,
   });
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(securityHeaders);
@@ -112,6 +114,8 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
           'Project 06 (Đề án 06) platform of a province. Errors are RFC 9457 problem+json documents with a stable `code` (see `GET /api/problems`); messages follow `Accept-Language` (Vietnamese by default, English).',
       },
       servers: [{ url: ctx.config.publicUrl }],
+      components: { securitySchemes: { staffBearer: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/staff/sessions.' } } },
+      security: [{ staffBearer: [] }],
     },
   });
 
@@ -152,7 +156,8 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
-    transformStaticCSP: (header) => header.replace(/style-src ([^;]*)/, "style-src $1 'unsafe-inline'"),
+    // Over plain HTTP (a desk's LAN) upgrade-insecure-requests would send the assets to https.
+    transformStaticCSP: (header) => header.replace(/style-src ([^;]*)/, "style-src $1 'unsafe-inline'").replace(/;?\s*upgrade-insecure-requests/, ''),
   });
 
   // --- web UI ----------------------------------------------------------------------------------------
