@@ -51,7 +51,7 @@ export const errorCatalogue = {
 
   // --- administrative units -------------------------------------------------------------------------
   UNIT_NOT_FOUND: def(404, 'Không có đơn vị hành chính mã {code} vào ngày {at}.', 'No administrative unit with code {code} on {at}.'),
-  UNIT_SUPERSEDED: def(404, 'Đơn vị hành chính mã {code} không còn hiệu lực vào ngày {at}; đơn vị kế thừa: {successors}.', 'Administrative unit {code} is not in force on {at}; its successors: {successors}.'),
+  UNIT_SUPERSEDED: def(404, 'Đơn vị hành chính mã {code} không còn hiệu lực vào ngày {at}; đơn vị kế thừa: {successors}.', 'Administrative unit {code} is no longer in force on {at}; its successors: {successors}.'),
   UNIT_IMPORT_FILE_UNREADABLE: def(400, 'Không đọc được tệp {file}: {reason}', 'Cannot read file {file}: {reason}'),
   UNIT_IMPORT_FORMAT_UNKNOWN: def(400, 'Tệp {file} không thuộc định dạng danh mục đơn vị hành chính nào đã biết.', 'File {file} is in no known administrative-unit list format.'),
   UNIT_IMPORT_ROW_INVALID: def(400, 'Tệp {file}, dòng {row}, trường {field}: {reason}', 'File {file}, row {row}, field {field}: {reason}'),
@@ -155,13 +155,16 @@ export class AppError extends Error {
   readonly fieldErrors: FieldError[];
   /** Extra members of the problem document (RFC 9457 §3.2), e.g. `successors`. */
   readonly extensions: Record<string, unknown>;
+  /** The catalogue entry whose message explains this case better than the code's own (same code on the wire). */
+  readonly messageCode: ErrorCode;
 
   constructor(
     code: ErrorCode,
     params: ErrorParams = {},
-    options: { fieldErrors?: FieldError[]; extensions?: Record<string, unknown>; cause?: unknown } = {},
+    options: { fieldErrors?: FieldError[]; extensions?: Record<string, unknown>; cause?: unknown; messageCode?: ErrorCode } = {},
   ) {
-    super(messageOf(code, 'en', params), options.cause === undefined ? undefined : { cause: options.cause });
+    super(messageOf(options.messageCode ?? code, 'en', params), options.cause === undefined ? undefined : { cause: options.cause });
+    this.messageCode = options.messageCode ?? code;
     this.name = 'AppError';
     this.code = code;
     this.params = params;
@@ -171,7 +174,7 @@ export class AppError extends Error {
   }
 
   localized(lang: Language): string {
-    return messageOf(this.code, lang, this.params);
+    return messageOf(this.messageCode, lang, this.params);
   }
 }
 

@@ -41,6 +41,10 @@ export interface ParsedUnitList {
 
 /** A unit row before dates and source are attached. */
 type UnitRow = Omit<UnitRecord, 'validFrom' | 'validUntil' | 'source'>;
+/** Where a parsed unit stands in its file. */
+type RowRef = { row: number; location?: string };
+/** Units read from a file with, for each, where it stands; and the bad rows. */
+type Parsed = { units: UnitRow[]; rows: RowRef[]; errors: RowError[] };
 
 /** Type prefixes of full names by level, longest first (matched case-insensitively). */
 const PREFIXES: Record<UnitLevel, [string, UnitType][]> = {
@@ -135,13 +139,17 @@ function readJson(file: string, text: string): unknown {
   }
 }
 
-function threeLevel(data: unknown[]): { units: UnitRow[]; errors: RowError[] } {
+function threeLevel(data: unknown[]): Parsed {
   const units: UnitRow[] = [];
+  const rows: RowRef[] = [];
   const errors: RowError[] = [];
   let row = 0;
   const take = (c: RowChecker, u: UnitRow | undefined) => {
     errors.push(...c.errors);
-    if (u) units.push(u);
+    if (u) {
+      units.push(u);
+      rows.push({ row: c.row, location: c.location });
+    }
     return u;
   };
   data.forEach((p: any, pi) => {
@@ -162,7 +170,7 @@ function threeLevel(data: unknown[]): { units: UnitRow[]; errors: RowError[] } {
       });
     });
   });
-  return { units, errors };
+  return { units, rows, errors };
 }
 
 const ADMINISTRATIVE_UNIT_ID: Record<number, UnitType> = {
@@ -173,8 +181,9 @@ const ADMINISTRATIVE_UNIT_ID: Record<number, UnitType> = {
   5: 'Đặc khu',
 };
 
-function twoLevel(data: unknown[]): { units: UnitRow[]; errors: RowError[] } {
+function twoLevel(data: unknown[]): Parsed {
   const units: UnitRow[] = [];
+  const rows: RowRef[] = [];
   const errors: RowError[] = [];
   let row = 0;
   const typeOf = (c: RowChecker, level: UnitLevel, id: unknown): UnitType | undefined => {
@@ -192,7 +201,10 @@ function twoLevel(data: unknown[]): { units: UnitRow[]; errors: RowError[] } {
       ? unitFromFullName(pc, 'province', { code: ['Code', p?.Code], fullName: ['FullName', p?.FullName], name: ['Name', p?.Name], nameEn: p?.NameEn, type: ptype }, null)
       : undefined;
     errors.push(...pc.errors);
-    if (prov) units.push(prov);
+    if (prov) {
+      units.push(prov);
+      rows.push({ row: pc.row, location: pc.location });
+    }
     const wards: any[] = Array.isArray(p?.Wards) ? p.Wards : [];
     wards.forEach((w: any, wi) => {
       const wc = new RowChecker(++row, `[${pi}].Wards[${wi}]`);
@@ -204,10 +216,13 @@ function twoLevel(data: unknown[]): { units: UnitRow[]; errors: RowError[] } {
         wc.fail('ProvinceCode', 'FIELD_INVALID', `ProvinceCode ${w.ProvinceCode} differs from the enclosing province ${prov.code}`);
       }
       errors.push(...wc.errors);
-      if (u && wc.errors.length === 0) units.push(u);
+      if (u && wc.errors.length === 0) {
+        units.push(u);
+        rows.push({ row: wc.row, location: wc.location });
+      }
     });
   });
-  return { units, errors };
+  return { units, rows, errors };
 }
 
 type CsvRecord = Record<string, string>;
@@ -220,16 +235,17 @@ function readCsv(file: string, text: string): CsvRecord[] {
   }
 }
 
-function csvUnits(records: CsvRecord[], toUnits: (r: CsvRecord, c: RowChecker) => (UnitRow | undefined)[]): { units: UnitRow[]; errors: RowError[] } {
-  const units = new Map<string, UnitRow>();
+function csvUnits(records: CsvRecord[], toUnits: (r: CsvRecord, c: RowChecker) => (UnitRow | undefined)[]): Parsed {
+  // A GSO export repeats the province and district on every commune row: one unit per code.
+  const units = new Map<string, { unit: UnitRow; row: RowRef }>();
   const errors: RowError[] = [];
   records.forEach((r, i) => {
     const c = new RowChecker(i + 2); // line 1 is the header
     const found = toUnits(r, c);
     errors.push(...c.errors);
-    if (c.errors.length === 0) for (const u of found) if (u) units.set(u.code, u);
+    if (c.errors.length === 0) for (const u of found) if (u && !units.has(u.code)) units.set(u.code, { unit: u, row: { row: c.row } });
   });
-  return { units: [...units.values()], errors };
+  return { units: [...units.values()].map((x) => x.unit), rows: [...units.values()].map((x) => x.row), errors };
 }
 
 /** Reads a unit list file and detects its format. Errors: UNIT_IMPORT_FILE_UNREADABLE, UNIT_IMPORT_FORMAT_UNKNOWN. */
@@ -243,7 +259,7 @@ export function readUnitList(file: string, dates: { validFrom: string; validUnti
     throw new AppError('UNIT_IMPORT_FILE_UNREADABLE', { file: path.basename(file), reason: (e as Error).message });
   }
   let format: string;
-  let parsed: { units: UnitRow[]; errors: RowError[] };
+  let parsed: Parsed;
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     const data = readJson(file, text);
@@ -281,13 +297,16 @@ export function readUnitList(file: string, dates: { validFrom: string; validUnti
   const seen = new Map<string, number>();
   const units: UnitRecord[] = [];
   parsed.units.forEach((u, i) => {
-    if (seen.has(u.code)) {
-      parsed.errors.push({ row: i + 1, field: 'Code', code: 'FIELD_INVALID', reason: `code ${u.code} appears more than once` });
+    const row = parsed.rows[i]!;
+    const first = seen.get(u.code);
+    if (first !== undefined) {
+      parsed.errors.push({ row: row.row, location: row.location, field: 'Code', code: 'FIELD_INVALID', reason: `code ${u.code} appears more than once (first at row ${first})` });
       return;
     }
-    seen.set(u.code, i);
+    seen.set(u.code, row.row);
     units.push({ ...u, validFrom: dates.validFrom, validUntil: dates.validUntil, source: dates.source });
   });
+  parsed.errors.sort((a, b) => a.row - b.row);
   return { format, units, errors: parsed.errors };
 }
 

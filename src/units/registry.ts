@@ -106,7 +106,9 @@ export async function getUnit(db: Db, code: string, at: string = todayInVietnam(
     const earlier = (await versionsOf(db, code)).filter((v) => v.validUntil !== null && v.validUntil < at);
     const last = earlier[earlier.length - 1];
     const successors = last ? await linkViews(db, await linksFrom(db, code, last.validFrom, addDays(last.validUntil!, 1)), 'successor') : [];
-    throw new AppError('UNIT_NOT_FOUND', { code, at }, { extensions: successors.length > 0 ? { successors } : {} });
+    if (successors.length === 0) throw new AppError('UNIT_NOT_FOUND', { code, at });
+    const names = successors.map((s) => `${s.fullName ?? s.code} (${s.code})`).join(', ');
+    throw new AppError('UNIT_NOT_FOUND', { code, at, successors: names }, { extensions: { successors }, messageCode: 'UNIT_SUPERSEDED' });
   }
   const paths = await pathsOf(db, [unit], at);
   const end = unit.validUntil === null ? OPEN_END : addDays(unit.validUntil, 1);

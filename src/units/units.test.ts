@@ -56,10 +56,11 @@ forEachEngine('administrative units', startTestPlatform, (env) => {
       expect(r.status).toBe(404);
       expect(r.type).toContain('application/problem+json');
       expect(r.body).toMatchObject({ code: 'UNIT_NOT_FOUND', status: 404, type: '/api/problems#UNIT_NOT_FOUND' });
-      expect(r.body.detail).toBe('Không có đơn vị hành chính mã 30 vào ngày 2025-07-01.');
+      expect(r.body.detail).toBe('Đơn vị hành chính mã 30 không còn hiệu lực vào ngày 2025-07-01; đơn vị kế thừa: Thành phố Hải Phòng (31).');
       expect(r.body.successors).toEqual([{ code: '31', kind: 'full', effectiveDate: '2025-07-01', fullName: 'Thành phố Hải Phòng' }]);
       const en = await get('/api/v1/units/30?at=2025-07-01', 'en-US,en;q=0.9');
-      expect(en.body.detail).toBe('No administrative unit with code 30 on 2025-07-01.');
+      expect(en.body.detail).toBe('Administrative unit 30 is no longer in force on 2025-07-01; its successors: Thành phố Hải Phòng (31).');
+      expect((await get('/api/v1/units/99?at=2025-07-01', 'en')).body.detail).toBe('No administrative unit with code 99 on 2025-07-01.');
     });
 
     it('lists the provinces that formed Thành phố Hải Phòng as its predecessors', async () => {

@@ -169,7 +169,7 @@ export function problemOf(err: AppError, lang: Language, request: FastifyRequest
     type: `/api/problems#${err.code}`,
     title: def[lang].replace(/\{\w+\}/g, '…'),
     status: err.status,
-    detail: messageOf(err.code, lang, { requestId: request.id, ...err.params }),
+    detail: messageOf(err.messageCode, lang, { requestId: request.id, ...err.params }),
     instance: request.url.split('?')[0] ?? request.url,
     code: err.code,
     requestId: request.id,
