@@ -62,13 +62,23 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+/** A unit code with the period it holds (inclusive; `validUntil` null while in force). */
+export interface ScopePeriod {
+  code: string;
+  validFrom: string;
+  validUntil: string | null;
+}
+
 /**
- * True when a record whose unit path (province → … → commune codes, as of the record's date)
- * is `recordUnitPath` lies within the principal's unit. A principal with no unit sees everything.
+ * True when a record whose unit path (province → … → commune codes) was recorded as of
+ * `recordDate` lies within `area`, the reader's unit through time (see the units module's
+ * `unitAreaThroughTime`). A code counts only inside the period its version held: unit codes
+ * were reused for other areas in 2025. `area` null: the whole system (an administrator).
  */
-export function inScope(principal: Principal, recordUnitPath: readonly (string | null | undefined)[]): boolean {
-  if (principal.unitCode === null) return true;
-  return recordUnitPath.includes(principal.unitCode);
+export function inScope(area: readonly ScopePeriod[] | null, recordUnitPath: readonly (string | null | undefined)[], recordDate: string | null): boolean {
+  if (area === null) return true;
+  if (!recordDate) return false;
+  return area.some((a) => recordUnitPath.includes(a.code) && a.validFrom <= recordDate && (a.validUntil === null || recordDate <= a.validUntil));
 }
 
 /** The audit actor of a request. */

@@ -20,6 +20,8 @@ import { languageOf } from '../platform/http/problem.js';
 import type { Api, AppContext } from '../platform/module.js';
 import { writeCitizenTemplate, writeErrorReport } from './import-file.js';
 import { beginImport, importCitizens, importErrors, importStatus } from './importer.js';
+import { readerArea } from './registry.js';
+import { decodeHeaderText } from '../platform/http/headers.js';
 
 const ImportStatusSchema = Type.Object({
   id: Type.Integer(),
@@ -35,6 +37,7 @@ const ImportStatusSchema = Type.Object({
   badRows: Type.Integer(),
   startedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
+  failure: Type.Union([Type.String(), Type.Null()], { description: 'Why a failed import stopped: a catalogue code (see /api/problems).' }),
 });
 const Format = Type.Unsafe<'csv' | 'xlsx'>({ type: 'string', enum: ['csv', 'xlsx'] });
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
@@ -87,10 +90,11 @@ export async function importRoutes(api: Api, ctx: AppContext): Promise<void> {
         throw err instanceof AppError ? err : new AppError('BODY_MALFORMED', { reason: 'upload interrupted' });
       }
       const actor = actorOf(request);
-      const name = path.basename(String(request.headers['x-file-name'] ?? 'upload')).replace(/[^\p{L}\p{N} ._-]/gu, '_');
+      const name = path.basename(decodeHeaderText(request.headers['x-file-name']) ?? 'upload').replace(/[^\p{L}\p{N} ._-]/gu, '_');
       const { id } = await beginImport(ctx.db, file, { actor, referenceDate: request.query.referenceDate }, name);
+      const area = await readerArea(ctx.db, request.principal!);
       // The import runs on after the answer; its status row tells how far it got.
-      void importCitizens(ctx.db, file, { actor, referenceDate: request.query.referenceDate, importId: id })
+      void importCitizens(ctx.db, file, { actor, referenceDate: request.query.referenceDate, importId: id, area })
         .catch((err: unknown) => ctx.logger.warn({ err, importId: id }, 'citizen import failed'))
         .finally(() => fs.rmSync(file, { force: true }));
       return reply.code(202).send(await importStatus(ctx.db, id));

@@ -82,9 +82,25 @@ forEachEngine('citizen imports', startTestPlatform, (env) => {
     expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
   });
 
+  it('fills and corrects from a shorter list but never erases, and refuses to change who a person is', async () => {
+    const { ctx } = env();
+    const file = path.join(dir, 'ngan.csv');
+    // Nguyễn Văn Hùng's phone is not in this list; Trần Thị Lan gets another name; Hoàng Thị Mai a new address.
+    fs.writeFileSync(file, 'so_dinh_danh,ho_ten,ngay_sinh,gioi_tinh,thuong_tru_ma_dvhc,thuong_tru_dia_chi\n001090001111,Nguyễn Văn Hùng,1990-05-12,Nam,10897,Thôn Hoàng Xá\n030185002222,Trần Thị Lan Anh,1985,Nữ,10897,Thôn Ninh Phú\n030199007777,Hoàng Thị Mai,1999-09-09,Nữ,10897,Số 7 ngõ 3\n');
+    const status = await importCitizens(ctx.db, file, { actor: cli, referenceDate: '2023-02-28' });
+    expect(status).toMatchObject({ created: 0, updated: 1, unchanged: 1, badRows: 1 });
+    expect((await importErrors(ctx.db, status.id)).map((e) => `${e.row} ${e.code} ${e.params?.fields ?? ''}`)).toEqual(['3 IMPORT_IDENTITY_CONFLICT full_name']);
+    const rows = await ctx.db.as<PopulationTables>().selectFrom('citizens').select(['pin', 'full_name', 'phone', 'perm_address']).where('pin', 'in', ['001090001111', '030185002222', '030199007777']).orderBy('pin').execute();
+    expect(rows).toEqual([
+      { pin: '001090001111', full_name: 'Nguyễn Văn Hùng', phone: '0912000111', perm_address: 'Thôn Hoàng Xá' },
+      { pin: '030185002222', full_name: 'Trần Thị Lan', phone: null, perm_address: 'Thôn Ninh Phú' },
+      { pin: '030199007777', full_name: 'Hoàng Thị Mai', phone: '0987000777', perm_address: 'Số 7 ngõ 3' },
+    ]);
+  });
+
   it('imports over HTTP with a progress status and a downloadable error report', async () => {
     const { ctx, app } = env();
-    await createStaff(ctx.db, { username: 'pc06.haiduong', password: 'Mot-cua-2023!', role: 'PROVINCIAL_POLICE', unitCode: '30' }, cli, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
+    await createStaff(ctx.db, { username: 'pc06.haiduong', password: 'Mot-cua-2023!', role: 'PROVINCIAL_POLICE', unitCode: '30', unitDate: '2023-02-28' }, cli, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
     const { token } = await signInStaff(ctx.db, 'pc06.haiduong', 'Mot-cua-2023!', null);
     const auth = { authorization: `Bearer ${token}` };
     const template = await app.inject({ url: '/api/v1/citizen-imports/template.csv', headers: auth });
@@ -105,5 +121,15 @@ forEachEngine('citizen imports', startTestPlatform, (env) => {
     expect(report.body).not.toContain('030301008,');
     const denied = await app.inject({ method: 'POST', url: '/api/v1/citizen-imports?referenceDate=2023-02-28', payload: body, headers: { 'content-type': 'text/csv' } });
     expect(denied.statusCode).toBe(401);
+    // The provincial police of Hải Dương cannot add or move people of Hà Nội.
+    const hanoi = fs.readFileSync(writeList('hanoi.csv', ['001301009999,Phan Thị Nga,2001-03-04,Nữ,00001,Phố Phúc Xá,', '030301008888,Ngô Thị Thu,2001-03-04,Nữ,00004,Phố Khác,']));
+    const up = await app.inject({ method: 'POST', url: '/api/v1/citizen-imports?referenceDate=2023-02-28', payload: hanoi, headers: { ...auth, 'content-type': 'text/csv', 'x-file-name': encodeURIComponent('hà nội.csv') } });
+    let s2 = up.json();
+    for (let i = 0; i < 100 && s2.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s2 = (await app.inject({ url: `/api/v1/citizen-imports/${s2.id}`, headers: auth })).json();
+    }
+    expect(s2).toMatchObject({ status: 'done', fileName: 'hà nội.csv', created: 0, updated: 0, badRows: 2, failure: null });
+    expect((await importErrors(ctx.db, s2.id)).map((e) => `${e.row} ${e.code}`)).toEqual(['2 IMPORT_OUT_OF_SCOPE', '3 IMPORT_OUT_OF_SCOPE']);
   });
 });

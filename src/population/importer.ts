@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 import { AppError, type ErrorCode, type ErrorParams } from '../platform/errors.js';
-import { nowUtc } from '../platform/dates.js';
+import { nowUtc, todayInVietnam } from '../platform/dates.js';
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
 import { withIdColumn } from '../platform/db/migrations.js';
@@ -24,6 +24,7 @@ import { silentProgress, type Progress } from '../platform/module.js';
 import type { UnitsTables } from '../units/index.js';
 import { readCitizenFile, type ParsedRow } from './import-file.js';
 import { checkCitizen, maskPin, saveCitizens, UnitPaths } from './registry.js';
+import { inScope, type ScopePeriod } from '../platform/auth.js';
 import type { PopulationTables } from './store.js';
 
 export interface ImportTables {
@@ -109,6 +110,8 @@ export interface ImportStatus {
   badRows: number;
   startedAt: string;
   finishedAt: string | null;
+  /** Why a failed import stopped: a catalogue code. */
+  failure: string | null;
 }
 
 export interface ImportRowError {
@@ -135,6 +138,7 @@ function statusOf(r: Omit<ImportTables['citizen_imports'], 'id'> & { id: number 
     badRows: r.bad_rows,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    failure: r.failure,
   };
 }
 
@@ -194,6 +198,8 @@ const COLUMN_OF_FIELD: Record<string, string> = {
 
 export interface ImportOptions {
   actor: AuditActor;
+  /** The importer's unit through time: rows for people living elsewhere are refused (null or absent: everywhere, e.g. the CLI). */
+  area?: readonly ScopePeriod[] | null;
   /** The date the file's unit codes refer to when a row does not say (`YYYY-MM-DD`). */
   referenceDate: string;
   batchSize?: number;
@@ -236,7 +242,7 @@ export async function importCitizens(db: Database, file: string, options: Import
   progress.start('citizens', total);
   let batch: ParsedRow[] = [];
   const flush = async (lastRow: number) => {
-    const status = await commitBatch(db, id, batch, units, options.actor, lastRow);
+    const status = await commitBatch(db, id, batch, units, options.actor, lastRow, options.area ?? null);
     batch = [];
     await options.afterBatch?.(status);
   };
@@ -264,12 +270,13 @@ export async function importCitizens(db: Database, file: string, options: Import
 }
 
 /** Validates the batch's citizens against the registry's rules and commits it with its errors and checkpoint. */
-async function commitBatch(db: Database, importId: number, rows: ParsedRow[], units: UnitPaths, actor: AuditActor, lastRow: number): Promise<ImportStatus> {
+async function commitBatch(db: Database, importId: number, rows: ParsedRow[], units: UnitPaths, actor: AuditActor, lastRow: number, area: readonly ScopePeriod[] | null): Promise<ImportStatus> {
   const errors: ImportRowError[] = [];
   // The header's notices (an ignored unknown column) are reported, but the header is no data row.
   const dataRows = rows.filter((r) => r.citizen || r.errors.some((e) => e.code !== 'IMPORT_COLUMN_UNKNOWN')).length;
   const good: { row: number; citizen: NonNullable<ParsedRow['citizen']>; path: string[] | null }[] = [];
   const seenInBatch = new Set<string>();
+  const today = todayInVietnam(); // once a batch: the polyfill's time-zone maths is slow
   for (const r of rows) {
     for (const e of r.errors) errors.push({ row: r.row, column: e.column, code: e.code, value: maskValue(e.value), params: maskParams(e.params) });
     if (!r.citizen || r.errors.length > 0) continue;
@@ -279,22 +286,31 @@ async function commitBatch(db: Database, importId: number, rows: ParsedRow[], un
     }
     seenInBatch.add(r.citizen.pin);
     try {
-      good.push({ row: r.row, citizen: r.citizen, path: await checkCitizen(r.citizen, units) });
+      const residencePath = await checkCitizen(r.citizen, units, today);
+      const residenceDate = r.citizen.currentResidence?.unitDate ?? r.citizen.permanentResidence?.unitDate ?? null;
+      if (area !== null && (!residencePath || !inScope(area, residencePath, residenceDate))) {
+        errors.push({ row: r.row, column: 'thuong_tru_ma_dvhc', code: 'IMPORT_OUT_OF_SCOPE', value: null });
+        continue;
+      }
+      good.push({ row: r.row, citizen: r.citizen, path: residencePath });
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'VALIDATION_FAILED') throw e;
       for (const f of e.fieldErrors) errors.push({ row: r.row, column: COLUMN_OF_FIELD[f.field] ?? f.field, code: f.code, value: maskValue(String(f.params?.pin ?? f.params?.code ?? f.params?.value ?? '')) || null, params: maskParams(f.params) });
     }
   }
-  const badRows = new Set(errors.filter((e) => e.code !== 'IMPORT_COLUMN_UNKNOWN').map((e) => e.row)).size;
   return db.transaction(async (trx) => {
     const k = trx as unknown as Db;
     const counts = { created: 0, updated: 0, unchanged: 0, duplicates: 0 };
     const changed: string[] = [];
-    for (const res of await saveCitizens(k, good.map((g) => ({ citizen: g.citizen, path: g.path })), { mode: 'upsert', actor: actor.id, source: `import:${importId}` })) {
+    const outcomes = await saveCitizens(k, good.map((g) => ({ citizen: g.citizen, path: g.path })), { mode: 'upsert', actor: actor.id, source: `import:${importId}`, fill: true, area });
+    for (const [n, res] of outcomes.entries()) {
       if (res.outcome === 'duplicate') counts.duplicates++;
+      else if (res.outcome === 'identity_conflict') errors.push({ row: good[n]!.row, column: 'ho_ten', code: 'IMPORT_IDENTITY_CONFLICT', value: null, params: { fields: res.fields.join(', ') } });
+      else if (res.outcome === 'out_of_scope') errors.push({ row: good[n]!.row, column: 'so_dinh_danh', code: 'IMPORT_OUT_OF_SCOPE', value: maskPin(res.pin) });
       else counts[res.outcome]++;
-      if (res.outcome !== 'unchanged') changed.push(res.pin);
+      if (res.outcome === 'created' || res.outcome === 'updated') changed.push(res.pin);
     }
+    const badRows = new Set(errors.filter((e) => e.code !== 'IMPORT_COLUMN_UNKNOWN').map((e) => e.row)).size;
     if (errors.length > 0) {
       await k
         .insertInto('citizen_import_errors')

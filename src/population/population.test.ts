@@ -6,6 +6,7 @@ import type { StaffRole } from '../platform/auth.js';
 import { createStaff, signInStaff } from '../identity/index.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
 import { saveCitizen, UnitPaths, checkCitizen } from './registry.js';
+import { importSuccessions, importUnitList } from '../units/index.js';
 import type { PopulationTables } from './store.js';
 import type { CitizenInput } from './model.js';
 
@@ -38,7 +39,7 @@ async function setup(t: Parameters<typeof startTestPlatform>[0]) {
     ['bcd.tinh', 'WORKING_GROUP', '30'],
   ];
   for (const [username, role, unit] of staff) {
-    await createStaff(platform.ctx.db, { username, password: 'Mot-cua-2023!', role, unitCode: unit }, cli, (c) => unitCodeExists(platform.ctx.db.as<UnitsTables>(), c));
+    await createStaff(platform.ctx.db, { username, password: 'Mot-cua-2023!', role, unitCode: unit, unitDate: D }, cli, (c) => unitCodeExists(platform.ctx.db.as<UnitsTables>(), c));
     tokens[username] = (await signInStaff(platform.ctx.db, username, 'Mot-cua-2023!', '127.0.0.1')).token;
   }
   return { ...platform, tokens };
@@ -84,7 +85,7 @@ forEachEngine('population registry', setup, (env) => {
     const twin = { ...an, pin: '030090009999', household: null, phone: null, identityCard: null };
     const r = await call('POST', '/api/v1/citizens', 'congan.camhoang', { payload: twin });
     expect(r.statusCode).toBe(202);
-    expect(r.json()).toMatchObject({ outcome: 'duplicate', pin: '030090009999', duplicateOf: '030090001234' });
+    expect(r.json()).toMatchObject({ outcome: 'duplicate', pin: '030090009999', duplicateOf: '030******234' });
     const read = await call('GET', '/api/v1/citizens/030090009999', 'admin', { headers: purpose });
     expect(read.statusCode).toBe(404);
   });
@@ -162,6 +163,45 @@ forEachEngine('population registry', setup, (env) => {
     expect(log.json().items.find((e: { purposeNote: string | null }) => e.purposeNote?.includes('000.00.31.H23-230228-0001'))).toBeDefined();
     expect((await call('GET', '/api/v1/citizens/030090001234/access-log', 'pc06.haiduong')).statusCode).toBe(403);
     expect((await verifyAuditChain(env().ctx.db)).ok).toBe(true);
+  });
+
+  it('lets staff create residents of their own unit only', async () => {
+    const elsewhere = { ...binh, pin: '001150000088', fullName: 'Lê Thị Cúc' };
+    const commune = await call('POST', '/api/v1/citizens', 'congan.camhoang', { payload: elsewhere });
+    expect(commune.statusCode).toBe(403);
+    expect(commune.json().code).toBe('CITIZEN_OUT_OF_SCOPE');
+    const noResidence = await call('POST', '/api/v1/citizens', 'pc06.haiduong', { payload: { ...elsewhere, permanentResidence: null } });
+    expect(noResidence.json().code).toBe('CITIZEN_OUT_OF_SCOPE');
+    expect((await call('POST', '/api/v1/citizens', 'admin', { payload: elsewhere })).statusCode).toBe(201);
+  });
+
+  it('reads a unit code only within its period: an officer of new Xã Cẩm Giang (10888, from 2025) sees the residents of the old communes it absorbed', async () => {
+    const { ctx } = env();
+    const DATA = new URL('../../../shared/data/admin-units/', import.meta.url).pathname;
+    await importUnitList(ctx.db, `${DATA}post2025/vn-units-2level-2025-07-01.json`, { validFrom: '2025-07-01', actor: cli });
+    await importSuccessions(ctx.db, `${DATA}mapping/new-to-old-merges.json`, { actor: cli });
+    // Code 10888 named Thị trấn Cẩm Giang until 2025-06-30: a resident recorded then.
+    const thiTran = { pin: '030085000321', fullName: 'Đinh Văn Tú', dateOfBirth: '1985-01-01', sex: 'male' as const, permanentResidence: { unitCode: '10888', unitDate: D } };
+    expect((await call('POST', '/api/v1/citizens', 'admin', { payload: thiTran })).statusCode).toBe(201);
+    await createStaff(ctx.db, { username: 'canbo.camgiang', password: 'Mot-cua-2025!', role: 'COMMUNE_OFFICER', unitCode: '10888', unitDate: '2025-07-01' }, cli, async () => true);
+    const token = (await signInStaff(ctx.db, 'canbo.camgiang', 'Mot-cua-2025!', null)).token;
+    const r = await env().app.inject({ url: '/api/v1/citizens?birthYear=1990', headers: { authorization: `Bearer ${token}`, ...purpose } });
+    expect(r.json().items.map((i: { fullName: string }) => i.fullName)).toEqual(['Nguyễn Văn An']);
+    const tu = await env().app.inject({ url: '/api/v1/citizens/030085000321', headers: { authorization: `Bearer ${token}`, ...purpose } });
+    expect(tu.statusCode).toBe(200);
+    const hn = await env().app.inject({ url: '/api/v1/citizens/001150000077', headers: { authorization: `Bearer ${token}`, ...purpose } });
+    expect(hn.statusCode).toBe(404);
+    // An officer of old commune 10897 as it was in 2023 does not see the 2023 resident of old 10888.
+    expect((await call('GET', '/api/v1/citizens/030085000321', 'congan.camhoang', { headers: purpose })).statusCode).toBe(404);
+  });
+
+  it('keeps a Vietnamese purpose note whether sent as UTF-8 or percent-encoded', async () => {
+    await call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang', { headers: { 'x-purpose': 'SUPPORT_DESK', 'x-purpose-note': encodeURIComponent('Hỗ trợ bà Diệp') } });
+    await call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang', { headers: { 'x-purpose': 'SUPPORT_DESK', 'x-purpose-note': Buffer.from('Giúp ông Đức', 'utf8').toString('latin1') } });
+    const log = await call('GET', '/api/v1/citizens/030090001234/access-log?pageSize=5', 'admin');
+    const notes = log.json().items.map((e: { purposeNote: string | null }) => e.purposeNote);
+    expect(notes).toContain('Hỗ trợ bà Diệp');
+    expect(notes).toContain('Giúp ông Đức');
   });
 
   it('explains identification numbers publicly', async () => {

@@ -16,10 +16,10 @@ import type { Kysely } from 'kysely';
 import { AppError, type FieldError } from '../platform/errors.js';
 import { isIsoDate, nowUtc, todayInVietnam } from '../platform/dates.js';
 import { collationKey, foldForSearch, normalizeText } from '../platform/text.js';
-import { inScope, type Principal } from '../platform/auth.js';
+import { inScope, type Principal, type ScopePeriod } from '../platform/auth.js';
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
-import { getUnit, unitWithin, type UnitsTables } from '../units/index.js';
+import { getUnit, unitAreaThroughTime, type UnitsTables } from '../units/index.js';
 import type { CitizenInput, CitizenStatus, HouseholdRelation, IdentityCard, Place, Residence } from './model.js';
 import { explainPin, type Sex } from './pin.js';
 import { isPurposeCode, type PurposeCode } from './purposes.js';
@@ -55,7 +55,7 @@ export interface CitizenListItem {
   fullName: string;
   dateOfBirth: string;
   sex: Sex;
-  residence: { unitCode: string; addressLine: string | null } | null;
+  residence: { unitCode: string; unitDate: string; addressLine: string | null } | null;
   phoneMasked: string | null;
   status: CitizenStatus;
 }
@@ -185,6 +185,7 @@ export function contentColumns(c: CitizenInput, residencePath: string[] | null) 
     scope_province: residencePath?.[0] ?? null,
     scope_district: residencePath && residencePath.length === 3 ? residencePath[1]! : null,
     scope_commune: residencePath && residencePath.length >= 2 ? residencePath[residencePath.length - 1]! : null,
+    scope_date: residencePath ? (c.currentResidence?.unitDate ?? c.permanentResidence?.unitDate ?? null) : null,
     household_no: c.household?.number ?? null,
     household_head_pin: c.household?.headPin ?? null,
     household_relation: c.household?.relation ?? null,
@@ -241,19 +242,43 @@ export function citizenOf(r: CitizenRow): Citizen {
 
 export function listItemOf(r: CitizenRow): CitizenListItem {
   const unit = r.cur_unit ?? r.perm_unit;
+  const unitDate = r.cur_unit ? r.cur_date : r.perm_date;
   return {
     ref: r.ref,
     pinMasked: maskPin(r.pin),
     fullName: r.full_name,
     dateOfBirth: r.date_of_birth,
     sex: r.sex as Sex,
-    residence: unit ? { unitCode: unit, addressLine: r.cur_unit ? r.cur_address : r.perm_address } : null,
+    residence: unit && unitDate ? { unitCode: unit, unitDate, addressLine: r.cur_unit ? r.cur_address : r.perm_address } : null,
     phoneMasked: maskPhone(r.phone),
     status: r.status as CitizenStatus,
   };
 }
 
-export type SaveOutcome = { outcome: 'created' | 'updated' | 'unchanged'; pin: string; version: number } | { outcome: 'duplicate'; pin: string; duplicateOf: string; candidateId: number };
+export type SaveOutcome =
+  | { outcome: 'created' | 'updated' | 'unchanged'; pin: string; version: number }
+  | { outcome: 'duplicate'; pin: string; duplicateOf: string; candidateId: number }
+  /** An import row that would change who the person is (name, date of birth, sex): not applied. */
+  | { outcome: 'identity_conflict'; pin: string; fields: string[] }
+  /** An import row for an existing person outside the importer's unit: not applied. */
+  | { outcome: 'out_of_scope'; pin: string };
+
+/** How a write treats an existing record. */
+export interface SaveOptions {
+  mode: 'create' | 'upsert';
+  actor: string;
+  source: string;
+  /**
+   * Imports: an empty value never erases a stored one (a list with fewer columns fills and
+   * corrects, it does not wipe), and a changed name, date of birth or sex is refused as an
+   * identity conflict for review instead of overwriting who the person is.
+   */
+  fill?: boolean;
+  /** The writer's unit through time: existing records outside it are left alone (null: everywhere). */
+  area?: readonly ScopePeriod[] | null;
+}
+
+const IDENTITY_COLUMNS = ['full_name', 'date_of_birth', 'sex'] as const;
 
 export interface SaveItem {
   citizen: CitizenInput;
@@ -268,7 +293,7 @@ export interface SaveItem {
  * existing number with CITIZEN_EXISTS (409); `mode: 'upsert'` updates it. Returns one outcome per
  * item, in order. Items must not repeat a number.
  */
-export async function saveCitizens(trx: Db, items: SaveItem[], options: { mode: 'create' | 'upsert'; actor: string; source: string }): Promise<SaveOutcome[]> {
+export async function saveCitizens(trx: Db, items: SaveItem[], options: SaveOptions): Promise<SaveOutcome[]> {
   const now = nowUtc();
   const contents = items.map((i) => contentColumns(i.citizen, i.path));
   const existing = new Map((await citizensByPins(trx, items.map((i) => i.citizen.pin))).map((r) => [r.pin, r]));
@@ -294,6 +319,20 @@ export async function saveCitizens(trx: Db, items: SaveItem[], options: { mode: 
       continue;
     }
     if (options.mode === 'create') throw new AppError('CITIZEN_EXISTS', { pin: maskPin(citizen.pin) });
+    if (options.area !== undefined && !inScope(options.area, scopePath(old), old.scope_date)) {
+      outcomes.push({ outcome: 'out_of_scope', pin: citizen.pin });
+      continue;
+    }
+    if (options.fill) {
+      const conflicting = IDENTITY_COLUMNS.filter((k) => old[k] !== content[k]);
+      if (conflicting.length > 0) {
+        outcomes.push({ outcome: 'identity_conflict', pin: citizen.pin, fields: conflicting });
+        continue;
+      }
+      for (const k of Object.keys(content) as (keyof typeof content)[]) {
+        if (content[k] === null && old[k] !== null) (content as Record<string, unknown>)[k] = old[k];
+      }
+    }
     const changes: Record<string, [unknown, unknown]> = {};
     for (const [k, v] of Object.entries(content) as [keyof typeof content, unknown][]) {
       if (k !== 'name_folded' && k !== 'sort_key' && k !== 'dup_key' && old[k] !== v) changes[k] = [old[k], v];
@@ -313,25 +352,40 @@ export async function saveCitizens(trx: Db, items: SaveItem[], options: { mode: 
 }
 
 /** {@link saveCitizens} for one citizen. */
-export async function saveCitizen(trx: Db, input: CitizenInput, residencePath: string[] | null, options: { mode: 'create' | 'upsert'; actor: string; source: string }): Promise<SaveOutcome> {
+export async function saveCitizen(trx: Db, input: CitizenInput, residencePath: string[] | null, options: SaveOptions): Promise<SaveOutcome> {
   const [outcome] = await saveCitizens(trx, [{ citizen: input, path: residencePath }], options);
   return outcome!;
 }
 
-/** Creates one citizen (API, CLI): validation, duplicate check, history and audit in one transaction. */
-export async function createCitizen(db: Database, input: CitizenInput, actor: AuditActor): Promise<SaveOutcome> {
+/**
+ * Creates one citizen (API, CLI): validation, duplicate check, history and audit in one
+ * transaction. A staff member creates only residents of their own unit (CITIZEN_OUT_OF_SCOPE,
+ * 403, when the current or permanent residence lies elsewhere or is missing); the number of a
+ * look-alike is answered masked.
+ */
+export async function createCitizen(db: Database, input: CitizenInput, actor: AuditActor, principal?: Principal): Promise<SaveOutcome> {
   const units = new UnitPaths(db.as<UnitsTables>());
   const path = await checkCitizen(input, units);
-  return db.transaction(async (trx) => {
-    const result = await saveCitizen(trx as Db, input, path, { mode: 'create', actor: actor.id, source: 'api' });
+  const area = principal ? await readerArea(db, principal) : null;
+  const residenceDate = input.currentResidence?.unitDate ?? input.permanentResidence?.unitDate ?? null;
+  if (area !== null && (!path || !inScope(area, path, residenceDate))) throw new AppError('CITIZEN_OUT_OF_SCOPE');
+  const result = await db.transaction(async (trx) => {
+    const saved = await saveCitizen(trx as Db, input, path, { mode: 'create', actor: actor.id, source: 'api' });
     await recordAudit(trx, {
       actor,
-      action: result.outcome === 'duplicate' ? 'citizen.duplicate-held' : 'citizen.create',
-      subjects: [{ type: 'citizen', id: input.pin }, ...(result.outcome === 'duplicate' ? [{ type: 'citizen', id: result.duplicateOf }] : [])],
-      summary: result.outcome === 'duplicate' ? `held as duplicate candidate ${result.candidateId}` : 'record created',
+      action: saved.outcome === 'duplicate' ? 'citizen.duplicate-held' : 'citizen.create',
+      subjects: [{ type: 'citizen', id: input.pin }, ...(saved.outcome === 'duplicate' ? [{ type: 'citizen', id: saved.duplicateOf }] : [])],
+      summary: saved.outcome === 'duplicate' ? `held as duplicate candidate ${saved.candidateId}` : 'record created',
     });
-    return result;
+    return saved;
   });
+  return result.outcome === 'duplicate' ? { ...result, duplicateOf: maskPin(result.duplicateOf) } : result;
+}
+
+/** The reader's unit through time (null for an account with no unit: the whole system). */
+export async function readerArea(db: Database, principal: Principal): Promise<ScopePeriod[] | null> {
+  if (principal.unitCode === null) return null;
+  return unitAreaThroughTime(db.as<UnitsTables>(), principal.unitCode, principal.unitDate ?? todayInVietnam());
 }
 
 export interface ReadPurpose {
@@ -361,7 +415,7 @@ export async function readCitizen(db: Database, key: string, principal: Principa
   const p = checkPurpose(purpose);
   const k = db.as<PopulationTables>();
   const row = /^\d{12}$/.test(key) ? await citizenByPin(k, key) : await citizenByRef(k, key);
-  const allowed = row !== undefined && inScope(principal, scopePath(row));
+  const allowed = row !== undefined && inScope(await readerArea(db, principal), scopePath(row), row.scope_date);
   await db.transaction((trx) =>
     recordAudit(trx, {
       actor,
@@ -391,11 +445,9 @@ export interface CitizenQuery {
 export async function findCitizens(db: Database, query: CitizenQuery, principal: Principal, purpose: ReadPurpose, actor: AuditActor): Promise<{ items: CitizenListItem[]; total: number }> {
   const p = checkPurpose(purpose);
   const tokens = query.q ? foldForSearch(query.q).split(' ').filter(Boolean) : [];
-  const unitCode = query.unit ?? principal.unitCode ?? undefined;
-  let result: { items: CitizenRow[]; total: number } = { items: [], total: 0 };
-  if (principal.unitCode === null || unitCode === principal.unitCode || (query.unit !== undefined && (await unitWithin(db.as<UnitsTables>(), query.unit, principal.unitCode)))) {
-    result = await searchCitizens(db.as<PopulationTables>(), { tokens, birthYear: query.birthYear, unitCode, offset: query.offset, limit: query.limit });
-  }
+  const area = await readerArea(db, principal);
+  const unitCode = query.unit;
+  const result = await searchCitizens(db.as<PopulationTables>(), { tokens, birthYear: query.birthYear, unitCode, area, offset: query.offset, limit: query.limit });
   await db.transaction((trx) =>
     recordAudit(trx, {
       actor,
@@ -403,7 +455,7 @@ export async function findCitizens(db: Database, query: CitizenQuery, principal:
       subjects: result.items.map((r) => ({ type: 'citizen', id: r.pin })),
       purposeCode: p.code,
       purposeNote: p.note,
-      summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}: ${result.items.length} of ${result.total} shown, masked`,
+      summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}${principal.unitCode ? ` within ${principal.unitCode}` : ''}: ${result.items.length} of ${result.total} shown, masked`,
     }),
   );
   return { items: result.items.map(listItemOf), total: result.total };

@@ -10,15 +10,17 @@
  */
 import { Type } from 'typebox';
 import { actorOf } from '../platform/auth.js';
-import { auditEntriesFor } from '../platform/audit/audit.js';
-import { messageOf } from '../platform/errors.js';
+import { auditEntriesFor, recordAudit } from '../platform/audit/audit.js';
+import { AppError, messageOf } from '../platform/errors.js';
+import { decodeHeaderText } from '../platform/http/headers.js';
 import { languageOf } from '../platform/http/problem.js';
 import { pageQueryProperties, pageWindow } from '../platform/http/pagination.js';
 import type { Api, AppContext } from '../platform/module.js';
 import { explainPin } from './pin.js';
 import { PURPOSES } from './purposes.js';
 import { createCitizen, findCitizens, readCitizen } from './registry.js';
-import { historyOf, type PopulationTables } from './store.js';
+import { citizenByPin, citizenByRef, historyOf, type PopulationTables } from './store.js';
+import type { Database } from '../platform/db/database.js';
 import {
   AccessLogSchema,
   CitizenInputSchema,
@@ -33,7 +35,11 @@ import {
   SaveOutcomeSchema,
 } from './schemas.js';
 
-const purposeOf = (h: { 'x-purpose'?: string; 'x-purpose-note'?: string; 'x-dossier-code'?: string }) => ({ code: h['x-purpose'], note: h['x-purpose-note'], dossierCode: h['x-dossier-code'] });
+const purposeOf = (h: { 'x-purpose'?: string; 'x-purpose-note'?: string; 'x-dossier-code'?: string }) => {
+  const note = decodeHeaderText(h['x-purpose-note']);
+  if (note !== undefined && [...note].length > 500) throw new AppError('VALIDATION_FAILED', { count: 1 }, { fieldErrors: [{ field: 'headers.x-purpose-note', code: 'FIELD_TOO_LONG', params: { limit: 500 } }] });
+  return { code: h['x-purpose'], note, dossierCode: h['x-dossier-code'] };
+};
 
 export async function populationRoutes(api: Api, ctx: AppContext): Promise<void> {
   api.get(
@@ -65,13 +71,14 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       schema: {
         tags: ['population'],
         summary: 'Create a citizen record',
-        description: 'Validates the identification number against sex and date of birth and every unit code against its date. An existing number answers 409 `CITIZEN_EXISTS`; a record that looks like an existing person (same folded name, date of birth and place of birth registration) is held for review and answers 202 with `outcome: duplicate`.',
+        description: 'Validates the identification number against sex and date of birth and every unit code against its date. A staff member creates residents of their own unit only (403 `CITIZEN_OUT_OF_SCOPE`). An existing number answers 409 `CITIZEN_EXISTS`; a record that looks like an existing person (same folded name, date of birth and place of birth registration) is held for review and answers 202 with `outcome: duplicate` and the other number masked.',
         body: CitizenInputSchema,
         response: { 201: SaveOutcomeSchema, 202: SaveOutcomeSchema },
       },
     },
     async (request, reply) => {
-      const result = await createCitizen(ctx.db, request.body, actorOf(request));
+      const result = await createCitizen(ctx.db, request.body, actorOf(request), request.principal);
+      if (result.outcome !== 'created' && result.outcome !== 'duplicate') throw new AppError('INTERNAL_ERROR', { requestId: request.id });
       return reply.code(result.outcome === 'duplicate' ? 202 : 201).send(result);
     },
   );
@@ -126,11 +133,24 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
   );
 
   api.get(
-    '/citizens/:pin/access-log',
+    '/citizens/:key/access-log',
     {
       config: { permission: 'citizen.access-log' },
-      schema: { tags: ['population'], summary: 'Who read or changed a record (from the audit log)', params: PinParamsSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: AccessLogSchema } },
+      schema: { tags: ['population'], summary: 'Who read or changed a record (from the audit log); this read is itself audited', params: CitizenKeyParamsSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: AccessLogSchema } },
     },
-    async (request) => auditEntriesFor(ctx.db, { type: 'citizen', id: request.params.pin }, pageWindow(request.query)),
+    async (request) => {
+      const pin = await pinOfKey(ctx.db, request.params.key);
+      const log = await auditEntriesFor(ctx.db, { type: 'citizen', id: pin }, pageWindow(request.query));
+      await ctx.db.transaction((trx) => recordAudit(trx, { actor: actorOf(request), action: 'citizen.access-log', subjects: [{ type: 'citizen', id: pin }], summary: `access log shown: ${log.items.length} of ${log.total} entries` }));
+      return log;
+    },
   );
+}
+
+/** The identification number of a record named by number or list reference. Error: CITIZEN_NOT_FOUND. */
+async function pinOfKey(db: Database, key: string): Promise<string> {
+  const k = db.as<PopulationTables>();
+  const row = /^\d{12}$/.test(key) ? await citizenByPin(k, key) : await citizenByRef(k, key);
+  if (!row) throw new AppError('CITIZEN_NOT_FOUND');
+  return row.pin;
 }

@@ -57,7 +57,7 @@ export const CitizenListItemSchema = Type.Object({
   fullName: Type.String(),
   dateOfBirth: Type.String(),
   sex: Sex,
-  residence: Nullable(Type.Object({ unitCode: Type.String(), addressLine: Nullable(Type.String()) })),
+  residence: Nullable(Type.Object({ unitCode: Type.String(), unitDate: Type.String({ description: 'The date the unit code refers to.' }), addressLine: Nullable(Type.String()) })),
   phoneMasked: Nullable(Type.String()),
   status: Status,
 });

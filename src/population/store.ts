@@ -8,7 +8,7 @@
  *   fields with their old and new values.
  * - `citizen_duplicates`: records held back because they look like an existing person.
  */
-import { sql, type Generated, type Kysely, type Migration } from 'kysely';
+import { CompiledQuery, sql, type Generated, type Kysely, type Migration } from 'kysely';
 import { withIdColumn } from '../platform/db/migrations.js';
 import { isPostgres } from '../platform/db/database.js';
 
@@ -45,6 +45,8 @@ export interface CitizenRow {
   scope_commune: string | null;
   scope_district: string | null;
   scope_province: string | null;
+  /** The date the scope codes refer to (the residence's unit date). */
+  scope_date: string | null;
   household_no: string | null;
   household_head_pin: string | null;
   household_relation: string | null;
@@ -90,13 +92,13 @@ export interface PopulationTables {
 
 type Db = Kysely<PopulationTables>;
 
-const TEXT_COLUMNS: (keyof CitizenRow)[] = [
+const TEXT_COLUMNS = [
   'other_names', 'ethnicity', 'religion', 'birth_reg_unit', 'birth_reg_date', 'home_town_unit', 'home_town_date',
   'perm_unit', 'perm_date', 'perm_address', 'perm_since', 'temp_unit', 'temp_date', 'temp_address', 'temp_since',
-  'cur_unit', 'cur_date', 'cur_address', 'cur_since', 'scope_commune', 'scope_district', 'scope_province',
+  'cur_unit', 'cur_date', 'cur_address', 'cur_since', 'scope_commune', 'scope_district', 'scope_province', 'scope_date',
   'household_no', 'household_head_pin', 'household_relation', 'father_pin', 'mother_pin', 'spouse_pin', 'phone', 'email',
   'id_card_number', 'id_card_issued', 'id_card_expires', 'deceased_on',
-];
+] as const satisfies readonly (keyof CitizenRow)[];
 
 export const populationMigrations: Record<string, Migration> = {
   '0300_population': {
@@ -192,9 +194,72 @@ export async function citizensByDupKeys(db: Db, keys: string[]): Promise<{ pin: 
   return out;
 }
 
+/** Every column of `citizens`, in the order multi-row inserts bind them. */
+const CITIZEN_COLUMNS = [
+  'pin', 'ref', 'full_name', 'name_folded', 'sort_key', 'date_of_birth', 'birth_year', 'sex', 'nationality', 'id_card_chip',
+  'status', 'dup_key', 'version', 'created_at', 'updated_at', ...TEXT_COLUMNS,
+] as const satisfies readonly (keyof CitizenRow)[];
+const HISTORY_COLUMNS = ['pin', 'version', 'at', 'actor', 'source', 'changes'] as const;
+// Compile-time check: a column added to CitizenRow must be added to CITIZEN_COLUMNS too.
+type Unlisted = Exclude<keyof CitizenRow, (typeof CITIZEN_COLUMNS)[number]>;
+const allCitizenColumnsListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void allCitizenColumnsListed;
+
+/** PostgreSQL type of the integer columns written by {@link insertRows} (every other one is text). */
+const INTEGER_COLUMNS = new Set(['birth_year', 'id_card_chip', 'version']);
+
+const insertTexts = new Map<string, string>();
+/**
+ * The text of a multi-row insert, built once per table (and, on SQLite, per full slice):
+ * - SQLite: `insert into T (…) values (?, …), (?, …)` for `count` rows;
+ * - PostgreSQL: `insert into T (…) select * from unnest($1::text[], …)`, one array a column,
+ *   whatever the number of rows: a tenth of the parameters to send and parse, and half the time
+ *   of the same rows as VALUES lists (measured on 30,000 citizens).
+ * Imports write millions of rows: building each statement through the query builder (5,200
+ * parameters for 100 citizens) cost about as much CPU as SQLite spent running it.
+ */
+function multiRowInsert(postgres: boolean, table: string, columns: readonly string[], count: number): string {
+  const key = postgres ? `pg ${table}` : `sqlite ${table} ${count}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const names = columns.map((c) => `"${c}"`).join(', ');
+    if (postgres) {
+      text = `insert into ${table} (${names}) select * from unnest(${columns.map((c, i) => `$${i + 1}::${INTEGER_COLUMNS.has(c) ? 'integer' : 'text'}[]`).join(', ')})`;
+    } else {
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      text = `insert into ${table} (${names}) values ${Array.from({ length: count }, () => row).join(', ')}`;
+    }
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts `rows` (absent values as NULL) in statements of at most `perStatement` rows on SQLite
+ * (its bound-parameter limit) and 1,000 rows on PostgreSQL (arrays have no such limit).
+ */
+async function insertRows<R>(db: Kysely<any>, table: string, columns: readonly (keyof R & string)[], rows: readonly R[], perStatement: number): Promise<void> {
+  const postgres = isPostgres(db);
+  const size = postgres ? 1000 : perStatement;
+  for (let i = 0; i < rows.length; i += size) {
+    const slice = rows.slice(i, i + size);
+    let parameters: unknown[];
+    if (postgres) {
+      parameters = columns.map((c) => slice.map((r) => r[c] ?? null));
+    } else {
+      parameters = [];
+      for (const r of slice) for (const c of columns) parameters.push(r[c] ?? null);
+    }
+    // Only full slices are remembered: the last, shorter one of each call differs from call to call.
+    const text = multiRowInsert(postgres, table, columns, slice.length);
+    if (!postgres && slice.length !== perStatement) insertTexts.delete(`sqlite ${table} ${slice.length}`);
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+  }
+}
+
 /** Multi-row inserts, sized to stay under both engines' bound-parameter limits. */
 export async function insertCitizens(db: Db, rows: CitizenRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto('citizens').values(rows.slice(i, i + 100)).execute();
+  await insertRows(db, 'citizens', CITIZEN_COLUMNS, rows, 100);
 }
 
 export async function updateCitizen(db: Db, pin: string, expectedVersion: number, set: Partial<CitizenRow>): Promise<boolean> {
@@ -203,7 +268,7 @@ export async function updateCitizen(db: Db, pin: string, expectedVersion: number
 }
 
 export async function insertHistory(db: Db, rows: Omit<PopulationTables['citizen_history'], 'id'>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('citizen_history').values(rows.slice(i, i + 500)).execute();
+  await insertRows(db, 'citizen_history', HISTORY_COLUMNS, rows, 500);
 }
 
 export async function historyOf(db: Db, pin: string, offset: number, limit: number) {
@@ -230,6 +295,8 @@ export interface CitizenSearch {
   birthYear?: number;
   /** Residence scope: a commune, district or province code. */
   unitCode?: string;
+  /** The reader's unit through time (null: everywhere): records whose residence lies in one of these periods. */
+  area?: { code: string; validFrom: string; validUntil: string | null }[] | null;
   offset: number;
   limit: number;
 }
@@ -250,6 +317,17 @@ export async function searchCitizens(db: Db, s: CitizenSearch): Promise<{ items:
   if (s.unitCode !== undefined) {
     const code = s.unitCode;
     q = q.where((eb) => eb.or([eb('scope_commune', '=', code), eb('scope_district', '=', code), eb('scope_province', '=', code)]));
+  }
+  if (s.area) {
+    const area = s.area;
+    const column = (code: string) => (code.length === 2 ? 'scope_province' : code.length === 3 ? 'scope_district' : 'scope_commune') as 'scope_province';
+    q = q.where((eb) =>
+      eb.or(
+        area.length === 0
+          ? [eb.val(false)]
+          : area.map((a) => eb.and([eb(column(a.code), '=', a.code), eb('scope_date', '>=', a.validFrom), eb('scope_date', '<=', a.validUntil ?? '9999-12-31')])),
+      ),
+    );
   }
   const [items, count] = await Promise.all([
     q.selectAll().orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).execute(),

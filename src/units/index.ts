@@ -9,7 +9,7 @@ import { seedBuiltinUnits } from './importer.js';
 import { unitsRoutes } from './routes.js';
 import { unitsMigrations } from './store.js';
 
-export { getUnit, listUnits, unitCodeExists, unitWithin, UnitCache, type UnitDetail, type UnitView, type UnitRef } from './registry.js';
+export { getUnit, listUnits, unitCodeExists, unitWithin, unitAreaThroughTime, UnitCache, type UnitPeriod, type UnitDetail, type UnitView, type UnitRef } from './registry.js';
 export type { UnitsTables } from './store.js';
 export { importUnitList, importSuccessions, seedBuiltinUnits } from './importer.js';
 export type { UnitLevel, UnitType } from './model.js';

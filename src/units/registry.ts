@@ -202,3 +202,42 @@ export async function unitWithin(db: Db, inner: string, outer: string): Promise<
   }
   return false;
 }
+
+/** A unit version: a code with the period it holds (inclusive; `validUntil` null while in force). */
+export interface UnitPeriod {
+  code: string;
+  level: UnitLevel;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+/**
+ * The area of a unit as it was on `at`, through time: that version and, recursively, every
+ * earlier version whose area passed into it (full or partial succession). A commune created in
+ * 2025 thus covers the old communes it absorbed, each for the period it existed — so a record
+ * that names old code 10897 on 2023-02-28 lies within new Xã Cẩm Giang 10888, while an old record
+ * naming code 10888 (then Thị trấn Cẩm Giang) matches only through that old period.
+ * Empty when the code is not in force on `at`.
+ */
+export async function unitAreaThroughTime(db: Db, code: string, at: string): Promise<UnitPeriod[]> {
+  const [start] = await versionsAt(db, [code], at);
+  if (!start) return [];
+  const out: UnitPeriod[] = [];
+  const seen = new Set<string>();
+  let frontier: StoredUnit[] = [start];
+  for (let depth = 0; depth < 10 && frontier.length > 0; depth++) {
+    const next: StoredUnit[] = [];
+    for (const v of frontier) {
+      const key = `${v.code}|${v.validFrom}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ code: v.code, level: v.level, validFrom: v.validFrom, validUntil: v.validUntil });
+      for (const link of await linksInto(db, v.code, v.validFrom, v.validUntil ?? OPEN_END)) {
+        const [before] = await versionsAt(db, [link.predecessorCode], addDays(link.effectiveDate, -1));
+        if (before) next.push(before);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}

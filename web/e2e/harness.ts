@@ -86,8 +86,9 @@ export const STAFF_PASSWORD = 'Mot-cua-2023!';
 const TEST_ACTOR = { kind: 'cli' as const, id: 'e2e' };
 
 /** Creates a staff account directly in the platform (password {@link STAFF_PASSWORD}). */
-export async function addStaff(ctx: AppContext, account: { username: string; role: StaffRole; unitCode: string | null; displayName?: string }): Promise<void> {
-  await createStaff(ctx.db, { ...account, password: STAFF_PASSWORD }, TEST_ACTOR, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
+export async function addStaff(ctx: AppContext, account: { username: string; role: StaffRole; unitCode: string | null; unitDate?: string; displayName?: string }): Promise<void> {
+  // The test records are dated 2023-02-28: the accounts' units refer to that date.
+  await createStaff(ctx.db, { unitDate: '2023-02-28', ...account, password: STAFF_PASSWORD }, TEST_ACTOR, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
 }
 
 /** Creates a citizen record directly in the registry (version 1, audited as the test). */

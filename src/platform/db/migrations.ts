@@ -5,7 +5,7 @@
  * Kysely records applied migrations in `kysely_migration` and takes a lock, so several app
  * copies starting together apply each migration once.
  */
-import { Migrator, type Kysely, type Migration, type ColumnDefinitionBuilder, type CreateTableBuilder } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type ColumnDefinitionBuilder, type CreateTableBuilder } from 'kysely';
 import { isPostgres, type Database } from './database.js';
 
 export type Migrations = Record<string, Migration>;
@@ -14,20 +14,30 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
-function migrator(db: Database, migrations: Migrations): Migrator {
-  return new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+/**
+ * Kysely looks for its bookkeeping tables in every schema unless told which: on a PostgreSQL
+ * database with several schemas (another app, a test) it would find another schema's and skip
+ * creating its own. It is told the connection's current schema.
+ */
+async function migrator(db: Database, migrations: Migrations): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (db.engine === 'postgres') {
+    const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely);
+    migrationTableSchema = r.rows[0]?.schema;
+  }
+  return new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations }, migrationTableSchema });
 }
 
 /** Applies every pending migration; throws the first migration error (nothing half-applied on PostgreSQL). */
 export async function migrateToLatest(db: Database, migrations: Migrations): Promise<MigrationOutcome> {
-  const { error, results } = await migrator(db, migrations).migrateToLatest();
+  const { error, results } = await (await migrator(db, migrations)).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
 /** Names of migrations not yet applied (empty when the schema is current). */
 export async function pendingMigrations(db: Database, migrations: Migrations): Promise<string[]> {
-  const all = await migrator(db, migrations).getMigrations();
+  const all = await (await migrator(db, migrations)).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 

@@ -1,0 +1,23 @@
+/**
+ * Text in HTTP headers. Header values travel as bytes that Node reads as Latin-1, and browsers
+ * may only send Latin-1 there (Fetch standard), so Vietnamese text arrives either percent-encoded
+ * (what browsers must do, RFC 3986) or as raw UTF-8 bytes (curl). Both become the text meant, NFC.
+ */
+export function decodeHeaderText(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let text = value;
+  // Raw UTF-8 read as Latin-1: every char is a byte; re-read the bytes as UTF-8 when they form it.
+  if (/[\u0080-\u00ff]/.test(text)) {
+    const bytes = Buffer.from(text, 'latin1');
+    const utf8 = bytes.toString('utf8');
+    if (!utf8.includes('\ufffd')) text = utf8;
+  }
+  if (/%[0-9A-Fa-f]{2}/.test(text)) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      // not percent-encoding after all: keep the text as it came
+    }
+  }
+  return text.normalize('NFC');
+}
