@@ -101,6 +101,8 @@ export const errorCatalogue = {
   CITIZEN_EXISTS: def(409, 'Số định danh {pin} đã có trong cơ sở dữ liệu.', 'Identification number {pin} is already registered.'),
   CITIZEN_CHANGED_CONCURRENTLY: def(409, 'Hồ sơ công dân {pin} vừa được người khác sửa; hãy tải lại rồi thử lại.', 'Citizen record {pin} was just changed by someone else; reload and try again.'),
   CITIZEN_OUT_OF_SCOPE: def(403, 'Nơi cư trú của công dân nằm ngoài đơn vị bạn quản lý (hoặc chưa được ghi).', "The citizen's residence lies outside your unit (or is not given)."),
+  DUPLICATE_NOT_FOUND: def(404, 'Không có hồ sơ nghi trùng số {id}.', 'There is no duplicate candidate {id}.'),
+  DUPLICATE_DECIDED: def(409, 'Hồ sơ nghi trùng số {id} đã được xử lý.', 'Duplicate candidate {id} has already been decided.'),
   CITIZEN_UNIT_UNKNOWN: def(400, 'Không có đơn vị hành chính mã {code} vào ngày {at}.', 'There is no administrative unit {code} on {at}.'),
   PURPOSE_REQUIRED: def(400, 'Cần nêu mục đích khai thác thông tin (tiêu đề X-Purpose).', 'State the purpose of this lookup (header X-Purpose).'),
   PURPOSE_UNKNOWN: def(400, 'Mục đích "{purpose}" không có trong danh mục.', 'Purpose "{purpose}" is not in the catalogue.'),

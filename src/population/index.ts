@@ -7,7 +7,7 @@ import { populationCli } from './cli.js';
 import { DEMO_DATE, DEMO_PROVINCE, seedPopulation } from './demo.js';
 import { importMigrations } from './importer.js';
 import { importRoutes } from './import-routes.js';
-import { populationRoutes } from './routes.js';
+import { duplicateRoutes, populationRoutes } from './routes.js';
 import { countCitizens, populationMigrations, searchMigrations, type PopulationTables } from './store.js';
 
 export { explainPin, type Sex } from './pin.js';
@@ -20,6 +20,7 @@ export const populationModule: PlatformModule = {
   routes: async (api, ctx) => {
     await populationRoutes(api, ctx);
     await importRoutes(api, ctx);
+    await duplicateRoutes(api, ctx);
   },
   seed: async (ctx, progress) => {
     if (!ctx.config.demo || ctx.config.demoPopulation === 0) return;

@@ -90,6 +90,25 @@ forEachEngine('population registry', setup, (env) => {
     expect(read.statusCode).toBe(404);
   });
 
+  it('lets police review held look-alikes: one person drops the held record, two people creates it, a second decision is refused', async () => {
+    const list = await call('GET', '/api/v1/citizen-duplicates', 'congan.camhoang');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items).toEqual([expect.objectContaining({ pinMasked: '030******999', existingPinMasked: '030******234', fullName: 'Nguyễn Văn An', status: 'open' })]);
+    const id = list.json().items[0].id as number;
+    expect((await call('POST', `/api/v1/citizen-duplicates/${id}/decision`, 'congan.camhoang', { payload: { decision: 'same' } })).json()).toEqual({ id, decision: 'same', created: false });
+    expect((await call('GET', '/api/v1/citizens/030090009999', 'admin', { headers: { 'x-purpose': 'DATA_CORRECTION' } })).statusCode).toBe(404);
+    const again = await call('POST', `/api/v1/citizen-duplicates/${id}/decision`, 'congan.camhoang', { payload: { decision: 'distinct' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('DUPLICATE_DECIDED');
+    // Another Trần Thị Bình born in 1950 — a different woman, the officer finds.
+    const twin = await call('POST', '/api/v1/citizens', 'admin', { payload: { ...binh, pin: '001150000099' } });
+    expect(twin.statusCode).toBe(202);
+    const second = (await call('GET', '/api/v1/citizen-duplicates', 'admin')).json().items[0].id as number;
+    expect((await call('POST', `/api/v1/citizen-duplicates/${second}/decision`, 'admin', { payload: { decision: 'distinct' } })).json()).toEqual({ id: second, decision: 'distinct', created: true });
+    expect((await call('GET', '/api/v1/citizens/001150000099', 'admin', { headers: { 'x-purpose': 'DATA_CORRECTION' } })).json().fullName).toBe('Trần Thị Bình');
+    expect((await call('GET', '/api/v1/citizen-duplicates', 'canbo.phucxa')).statusCode).toBe(403);
+  });
+
   it('requires a known purpose for every read', async () => {
     const none = await call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang');
     expect(none.statusCode).toBe(400);

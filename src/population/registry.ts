@@ -276,6 +276,8 @@ export interface SaveOptions {
   fill?: boolean;
   /** The writer's unit through time: existing records outside it are left alone (null: everywhere). */
   area?: readonly ScopePeriod[] | null;
+  /** A reviewed look-alike (decided to be another person) is written anyway. */
+  allowLookAlike?: boolean;
 }
 
 const IDENTITY_COLUMNS = ['full_name', 'date_of_birth', 'sex'] as const;
@@ -307,7 +309,7 @@ export async function saveCitizens(trx: Db, items: SaveItem[], options: SaveOpti
     const old = existing.get(citizen.pin);
     if (!old) {
       const other = lookAlikes.get(content.dup_key);
-      if (other && other !== citizen.pin) {
+      if (other && other !== citizen.pin && !options.allowLookAlike) {
         const candidateId = await insertDuplicate(trx, { pin: citizen.pin, existing_pin: other, reason: 'same folded name, date of birth and place of birth registration', data: JSON.stringify(citizen), status: 'open', source: options.source, created_at: now });
         outcomes.push({ outcome: 'duplicate', pin: citizen.pin, duplicateOf: other, candidateId });
         continue;

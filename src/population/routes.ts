@@ -19,6 +19,7 @@ import type { Api, AppContext } from '../platform/module.js';
 import { explainPin } from './pin.js';
 import { PURPOSES } from './purposes.js';
 import { createCitizen, findCitizens, readCitizen } from './registry.js';
+import { decideDuplicate, listDuplicates } from './duplicates.js';
 import { citizenByPin, citizenByRef, historyOf, type PopulationTables } from './store.js';
 import type { Database } from '../platform/db/database.js';
 import {
@@ -144,6 +145,40 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       await ctx.db.transaction((trx) => recordAudit(trx, { actor: actorOf(request), action: 'citizen.access-log', subjects: [{ type: 'citizen', id: pin }], summary: `access log shown: ${log.items.length} of ${log.total} entries` }));
       return log;
     },
+  );
+}
+
+
+/**
+ * Duplicate candidates (citizen.write): `GET /citizen-duplicates?status=open|distinct|same` and
+ * `POST /citizen-duplicates/{id}/decision {decision: 'distinct'|'same'}`.
+ */
+export async function duplicateRoutes(api: Api, ctx: AppContext): Promise<void> {
+  api.get(
+    '/citizen-duplicates',
+    {
+      config: { permission: 'citizen.write' },
+      schema: {
+        tags: ['population'],
+        summary: 'Records held back as possible duplicates, for review',
+        querystring: Type.Object({ status: Type.Optional(Type.Unsafe<'open' | 'distinct' | 'same'>({ type: 'string', enum: ['open', 'distinct', 'same'], default: 'open' })), ...pageQueryProperties }, { additionalProperties: false }),
+      },
+    },
+    async (request) => listDuplicates(ctx.db, request.query.status ?? 'open', pageWindow(request.query), actorOf(request)),
+  );
+
+  api.post(
+    '/citizen-duplicates/:id/decision',
+    {
+      config: { permission: 'citizen.write' },
+      schema: {
+        tags: ['population'],
+        summary: 'Decide a duplicate candidate: two people (the held record is created) or one person (it is dropped)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        body: Type.Object({ decision: Type.Unsafe<'distinct' | 'same'>({ type: 'string', enum: ['distinct', 'same'] }) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => decideDuplicate(ctx.db, request.params.id, request.body.decision, actorOf(request)),
   );
 }
 

@@ -289,6 +289,27 @@ export async function insertDuplicate(db: Db, row: Omit<PopulationTables['citize
   return Number(r.id);
 }
 
+export type DuplicateRow = Omit<PopulationTables['citizen_duplicates'], 'id'> & { id: number };
+
+export async function duplicatesByStatus(db: Db, status: string, offset: number, limit: number): Promise<{ items: DuplicateRow[]; total: number }> {
+  const [items, count] = await Promise.all([
+    db.selectFrom('citizen_duplicates').selectAll().where('status', '=', status).orderBy('id').offset(offset).limit(limit).execute(),
+    db.selectFrom('citizen_duplicates').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status).executeTakeFirstOrThrow(),
+  ]);
+  return { items: items.map((r) => ({ ...r, id: Number(r.id) })), total: Number(count.n) };
+}
+
+export async function duplicateById(db: Db, id: number): Promise<DuplicateRow | undefined> {
+  const r = await db.selectFrom('citizen_duplicates').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? { ...r, id: Number(r.id) } : undefined;
+}
+
+/** Closes an open candidate; false when it was not open any more (decided by someone else). */
+export async function closeDuplicate(db: Db, id: number, status: 'distinct' | 'same'): Promise<boolean> {
+  const r = await db.updateTable('citizen_duplicates').set({ status }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export interface CitizenSearch {
   /** Folded name tokens; every one must occur in the name. */
   tokens: string[];
