@@ -115,9 +115,13 @@ async function statePurpose(page: Page, purpose: string, extra: { note?: string;
   await dialog.waitFor();
   await settled(page);
   await dialog.getByLabel('Mục đích', { exact: true }).click();
-  await page.locator('.ant-select-item-option', { hasText: purpose }).click();
-  await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
+  const option = page.locator('.ant-select-item-option', { hasText: purpose });
+  await option.waitFor();
+  await settled(page); // the list slides in: click it once it stands still
+  await option.click();
+  // What matters is the choice shown in the select (the list may take a moment to close under load).
   await dialog.locator('.ant-select', { hasText: purpose }).waitFor();
+  await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden', timeout: 30_000 });
   if (extra.note) await dialog.getByLabel('Ghi chú').fill(extra.note);
   if (extra.dossier) await dialog.getByLabel('Mã hồ sơ (nếu có)').fill(extra.dossier);
   await dialog.getByRole('button', { name: 'Xác nhận' }).click();
@@ -200,7 +204,9 @@ describe('population registry pages', () => {
       await axe.scan(page, 'record');
 
       await page.getByRole('tab', { name: 'Lịch sử thay đổi' }).click();
-      const history = page.locator('.history-table tbody tr').first();
+      // The first data row (Ant Design may put an empty measuring row first): wait until it is drawn.
+      const history = page.locator('.history-table tbody tr.ant-table-row').first();
+      await history.waitFor();
       const historyText = await textOf(history);
       expect(historyText).toMatch(/^1/);
       expect(historyText).toContain('Tạo hồ sơ');

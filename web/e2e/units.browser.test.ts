@@ -123,7 +123,7 @@ describe('units browser', () => {
       // The merged province on the day of the merger: not found, with a link to its successor.
       await page.goto(`${platform.baseUrl}/units?at=2025-07-01&unit=30`);
       const alert = page.getByRole('alert');
-      expect(await textOf(alert)).toContain('Không có đơn vị hành chính mã 30 vào ngày 2025-07-01');
+      expect(await textOf(alert)).toContain('Đơn vị hành chính mã 30 không còn hiệu lực vào ngày 2025-07-01');
       expect(await textOf(alert.getByRole('link', { name: 'Thành phố Hải Phòng' }))).toBe('Thành phố Hải Phòng');
       await axe.scan(page, 'merged unit');
 
@@ -131,7 +131,7 @@ describe('units browser', () => {
       await page.getByText('English', { exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Administrative units' }).waitFor();
       await page.getByLabel('As of').waitFor();
-      expect(await textOf(page.getByRole('alert'))).toContain('No administrative unit with code 30 on 2025-07-01');
+      expect(await textOf(page.getByRole('alert'))).toContain('Administrative unit 30 is no longer in force on 2025-07-01');
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
       await screenshot(page, 'units-merged-english-laptop.png');
       await axe.scan(page, 'merged unit (English)');
