@@ -19,26 +19,11 @@ import { AppError } from '../platform/errors.js';
 import { languageOf } from '../platform/http/problem.js';
 import type { Api, AppContext } from '../platform/module.js';
 import { writeCitizenTemplate, writeErrorReport } from './import-file.js';
+import { ImportStatusSchema } from './schemas.js';
 import { beginImport, importCitizens, importErrors, importStatus } from './importer.js';
 import { readerArea } from './registry.js';
 import { decodeHeaderText } from '../platform/http/headers.js';
 
-const ImportStatusSchema = Type.Object({
-  id: Type.Integer(),
-  fileName: Type.String(),
-  status: Type.Unsafe<'running' | 'done' | 'failed'>({ type: 'string', enum: ['running', 'done', 'failed'] }),
-  referenceDate: Type.String(),
-  rowsRead: Type.Integer(),
-  rowsTotal: Type.Integer({ description: 'Estimated data rows (0 when unknown, e.g. XLSX).' }),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  duplicates: Type.Integer(),
-  badRows: Type.Integer(),
-  startedAt: Type.String(),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  failure: Type.Union([Type.String(), Type.Null()], { description: 'Why a failed import stopped: a catalogue code (see /api/problems).' }),
-});
 const Format = Type.Unsafe<'csv' | 'xlsx'>({ type: 'string', enum: ['csv', 'xlsx'] });
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 

@@ -124,6 +124,25 @@ export const AccessLogSchema = pagedSchema(
   }),
 );
 
+/** A citizen-list import's status and counts. */
+export const ImportStatusSchema = Type.Object({
+  id: Type.Integer(),
+  fileName: Type.String(),
+  status: Type.Unsafe<'running' | 'done' | 'failed'>({ type: 'string', enum: ['running', 'done', 'failed'] }),
+  referenceDate: Type.String(),
+  rowsRead: Type.Integer(),
+  rowsTotal: Type.Integer({ description: 'Estimated data rows (0 when unknown, e.g. XLSX).' }),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  duplicates: Type.Integer(),
+  badRows: Type.Integer(),
+  startedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  failure: Type.Union([Type.String(), Type.Null()], { description: 'Why a failed import stopped: a catalogue code (see /api/problems).' }),
+});
+
+export type ImportStatusDto = Static<typeof ImportStatusSchema>;
 export type CitizenDto = Static<typeof CitizenSchema>;
 export type CitizenListDto = Static<typeof CitizenListSchema>;
 export type CitizenListItemDto = Static<typeof CitizenListItemSchema>;

@@ -361,3 +361,14 @@ export async function countCitizens(db: Db): Promise<number> {
   const r = await db.selectFrom('citizens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** PostgreSQL: the planner's estimate of the rows of `citizens` (0 before its first statistics). */
+export async function citizenRowEstimate(db: Db): Promise<number> {
+  const r = await sql<{ n: number }>`select greatest(reltuples, 0)::bigint as n from pg_class where oid = 'citizens'::regclass`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** PostgreSQL: refreshes the planner statistics of `citizens` (`ANALYZE`: a sample, not a scan). */
+export async function analyzeCitizens(db: Db): Promise<void> {
+  await sql`analyze citizens`.execute(db);
+}

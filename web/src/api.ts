@@ -7,7 +7,7 @@
  */
 import type { Static } from 'typebox';
 import type { StaffMeDto, StaffSessionDto } from '../../src/identity/schemas.js';
-import type { AccessLogSchema, CitizenDto, CitizenListDto, CitizenListItemDto, HistorySchema } from '../../src/population/schemas.js';
+import type { AccessLogSchema, CitizenDto, CitizenListDto, CitizenListItemDto, HistorySchema, ImportStatusDto } from '../../src/population/schemas.js';
 import type { UnitDetailDto, UnitListDto, UnitListQuery, UnitViewDto } from '../../src/units/schemas.js';
 import type { Lang } from './i18n.js';
 
@@ -243,22 +243,7 @@ export function getAccessLog(pin: string, page: { page: number; pageSize: number
 
 // --- citizen-list imports -------------------------------------------------------------------------------
 
-export interface ImportStatusDto {
-  id: number;
-  fileName: string;
-  status: 'running' | 'done' | 'failed';
-  referenceDate: string;
-  rowsRead: number;
-  /** Estimated data rows; 0 when unknown (XLSX). */
-  rowsTotal: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  duplicates: number;
-  badRows: number;
-  startedAt: string;
-  finishedAt: string | null;
-}
+export type { ImportStatusDto };
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
