@@ -49,29 +49,86 @@ export interface Load {
   non2xx: number;
 }
 
+/** What to send besides the URL: headers, and a path per request (e.g. a random record each time). */
+export interface LoadRequests {
+  headers?: Record<string, string>;
+  /** The path (and query) of the next request, below the target's origin. */
+  nextPath?: () => string;
+}
+
 /** autocannon against one URL for `seconds`, 10 connections. */
-export async function load(url: string, seconds: number): Promise<Load> {
-  const r = await autocannon({ url, connections: 10, duration: seconds, pipelining: 1 });
+export async function load(url: string, seconds: number, requests: LoadRequests = {}): Promise<Load> {
+  const { nextPath, headers } = requests;
+  const r = await autocannon({
+    url,
+    connections: 10,
+    duration: seconds,
+    pipelining: 1,
+    headers,
+    ...(nextPath && { requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: nextPath() }) }] }),
+  });
   return { requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
 /** Alternates reference and subject `rounds` times; returns the mean requests per second of each. */
-export async function compare(refUrl: string, subjectUrl: string, opts: { rounds?: number; seconds?: number } = {}): Promise<{ ref: Load[]; subject: Load[] }> {
+export async function compare(
+  refUrl: string,
+  subjectUrl: string,
+  opts: { rounds?: number; seconds?: number; ref?: LoadRequests; subject?: LoadRequests } = {},
+): Promise<{ ref: Load[]; subject: Load[] }> {
   const rounds = opts.rounds ?? 3;
   const seconds = opts.seconds ?? 5;
-  await load(refUrl, 1);
-  await load(subjectUrl, 1); // warm-up
+  await load(refUrl, 1, opts.ref);
+  await load(subjectUrl, 1, opts.subject); // warm-up
   const ref: Load[] = [];
   const subject: Load[] = [];
   for (let i = 0; i < rounds; i++) {
-    ref.push(await load(refUrl, seconds));
-    subject.push(await load(subjectUrl, seconds));
+    ref.push(await load(refUrl, seconds, opts.ref));
+    subject.push(await load(subjectUrl, seconds, opts.subject));
   }
   return { ref, subject };
 }
 
+/**
+ * Runs `script` (TypeScript, via tsx) in a child process with `args` and returns the JSON it
+ * prints on its `RESULT {…}` line; its other output goes to this process's stderr.
+ */
+export function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as T);
+    });
+  });
+}
+
+/** The p-th percentile (0–100) of `samples` (nearest rank). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
 export function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
+
+/** One result line for a figure with an upper bound (latency, memory): the figure, the bound and whether it is under it. */
+export function reportBelow(name: string, value: number, bound: number, unit: string, detail = ''): string {
+  const line = `${name}: ${value.toFixed(value < 100 ? 1 : 0)} ${unit} (target < ${bound} ${unit})${detail ? ` ${detail}` : ''} ${value < bound ? 'MET' : 'NOT MET'}`;
+  console.log(line);
+  return line;
 }
 
 /** One result line: name, both figures, the ratio and whether it meets the target. */

@@ -1,16 +1,30 @@
 /**
- * `npm run bench`: every benchmark in bench/, one after the other; each prints its figure as a
- * ratio to a reference measured in the same run. `npm run bench -- units` runs only those named.
+ * `npm run bench`: every benchmark in bench/, one after the other; each prints its figures as
+ * ratios to a reference measured in the same run (or against a stated bound, for latency and
+ * memory). `npm run bench -- units population-lookup` runs only those named.
  */
+import { populationImportBenchmark } from './population-import.bench.js';
+import { populationLookupBenchmark } from './population-lookup.bench.js';
+import { populationSearchBenchmark } from './population-search.bench.js';
 import { unitsBenchmark } from './units.bench.js';
 
-const benchmarks: Record<string, () => Promise<string>> = { units: unitsBenchmark };
+const benchmarks: Record<string, () => Promise<string | string[]>> = {
+  units: unitsBenchmark,
+  'population-import': populationImportBenchmark,
+  'population-lookup': populationLookupBenchmark,
+  'population-search': populationSearchBenchmark,
+};
 const only = process.argv.slice(2);
+const unknown = only.filter((n) => !(n in benchmarks));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
 const lines: string[] = [];
 for (const [name, run] of Object.entries(benchmarks)) {
   if (only.length > 0 && !only.includes(name)) continue;
   console.log(`== ${name}`);
-  lines.push(await run());
+  lines.push(...[await run()].flat());
 }
 console.log('\nSummary');
 for (const l of lines) console.log(`- ${l}`);

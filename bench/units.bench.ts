@@ -14,9 +14,9 @@ export async function unitsBenchmark(): Promise<string> {
   const file = path.join(dir, 'units.sqlite');
   fs.rmSync(file, { force: true });
   const url = `sqlite:${file}`;
-  const ctx = await openContext(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), { seed: true });
+  const ctx = await openContext(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', MOTCUA_DEMO: 'off' }), { seed: true });
   await ctx.db.close();
-  const env = { DATABASE_URL: url };
+  const env = { DATABASE_URL: url, MOTCUA_DEMO: 'off' };
   const bare = await startServer('bench/servers/units-bare.ts', env);
   const motcua = await startServer('bench/servers/motcua.ts', env);
   try {

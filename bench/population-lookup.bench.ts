@@ -1,0 +1,47 @@
+/**
+ * GET /api/v1/citizens/{pin} over 1,000,000 imported citizens (the population-import database),
+ * as a provincial police officer of Tỉnh Hải Dương (unit '30') with `X-Purpose: DOSSIER_PROCESSING`:
+ * authentication, purpose check, unit scoping and one audit entry per read, against a bare Fastify
+ * route doing the same SELECT without audit, in the same run. Every request asks a random existing
+ * number. Targets: ratio ≥ 0.6 and p99 < 10 ms (10 connections).
+ */
+import SQLite from 'better-sqlite3';
+import { compare, mean, report, reportBelow, startServer } from './lib.js';
+import { populationDb, seededRandom, staffToken } from './population/data.js';
+
+const ROWS = Number(process.env.BENCH_POPULATION_ROWS ?? 1_000_000);
+
+export async function populationLookupBenchmark(): Promise<string[]> {
+  const file = await populationDb(ROWS);
+  const token = await staffToken(file, 'bench.lookup', 'PROVINCIAL_POLICE', '30');
+  // About 10,000 numbers spread over the whole population, in a shuffled order.
+  const db = new SQLite(file, { readonly: true });
+  const pins = (db.prepare('select pin from citizens where rowid % 97 = 0').pluck().all() as string[]);
+  db.close();
+  const random = seededRandom(6);
+  for (let i = pins.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [pins[i], pins[j]] = [pins[j]!, pins[i]!];
+  }
+  let next = 0;
+  const pin = () => pins[next++ % pins.length]!;
+  console.log(`  ${pins.length.toLocaleString('en')} numbers drawn from ${ROWS.toLocaleString('en')} people`);
+
+  const env = { DATABASE_URL: `sqlite:${file}`, MOTCUA_DEMO: 'off' };
+  const bare = await startServer('bench/servers/population-bare.ts', env);
+  const motcua = await startServer('bench/servers/motcua.ts', env);
+  try {
+    const { ref, subject } = await compare(bare.url, motcua.url, {
+      ref: { nextPath: () => `/citizens/${pin()}` },
+      subject: { headers: { authorization: `Bearer ${token}`, 'x-purpose': 'DOSSIER_PROCESSING' }, nextPath: () => `/api/v1/citizens/${pin()}` },
+    });
+    for (const l of [...ref, ...subject]) if (l.errors || l.non2xx) throw new Error(`benchmark requests failed: ${JSON.stringify(l)}`);
+    const ratio = report('population-lookup: GET /api/v1/citizens/{pin} (audited)', mean(subject.map((l) => l.requestsPerSecond)), mean(ref.map((l) => l.requestsPerSecond)), 0.6);
+    const p99 = Math.max(...subject.map((l) => l.p99));
+    const latency = reportBelow('population-lookup p99 latency', p99, 10, 'ms', `(worst of ${subject.length} rounds; p50 ${mean(subject.map((l) => l.p50)).toFixed(1)} ms; bare route p50/p99 ${mean(ref.map((l) => l.p50)).toFixed(1)}/${mean(ref.map((l) => l.p99)).toFixed(1)} ms)`);
+    return [ratio, latency];
+  } finally {
+    await bare.stop();
+    await motcua.stop();
+  }
+}

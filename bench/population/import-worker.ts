@@ -1,0 +1,23 @@
+/**
+ * Child process of the population-import benchmark: imports one CSV file with `importCitizens`
+ * into a database already migrated with the built-in units, and prints one JSON line
+ * `RESULT {rows, ms, maxRssKb, status}`. Alone in its process so that its peak RSS is the import's.
+ *
+ *   node --import tsx bench/population/import-worker.ts DATABASE_URL FILE [PG_SCHEMA]
+ */
+import { openContext } from '../../src/app/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { Database } from '../../src/platform/db/database.js';
+import { importCitizens } from '../../src/population/importer.js';
+import { REFERENCE_DATE } from './data.js';
+
+const [url, file, schema] = process.argv.slice(2) as [string, string, string | undefined];
+const config = loadConfig({ DATABASE_URL: url, MOTCUA_DEMO: 'off', LOG_LEVEL: 'silent', MOTCUA_DB_TIMEOUT_MS: '60000' });
+const db = schema ? await Database.open(url, { searchPath: schema, poolMax: 2, timeoutMs: 60_000 }) : undefined;
+const ctx = await openContext(config, { db, seed: false });
+const started = performance.now();
+const progress = process.env.IMPORT_PROGRESS ? (s: { rowsRead: number }) => void (s.rowsRead % 50_000 === 0 && console.error(`${s.rowsRead} rows ${((performance.now() - started) / 1000).toFixed(0)} s`)) : undefined;
+const status = await importCitizens(ctx.db, file, { actor: { kind: 'cli', id: 'cli:bench' }, referenceDate: REFERENCE_DATE, afterBatch: progress });
+const ms = performance.now() - started;
+await ctx.db.close();
+console.log(`RESULT ${JSON.stringify({ rows: status.created + status.updated + status.unchanged, ms, maxRssKb: process.resourceUsage().maxRSS, status })}`);
