@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 import { buildHttp, openContext } from '../../src/app/app.js';
 import { createStaff } from '../../src/identity/index.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -169,4 +170,35 @@ export async function axeScan(page: Page): Promise<AxeViolation[]> {
       nodes: v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`),
     }));
   });
+}
+
+/** The text of a locator once it is there. */
+export async function textOf(locator: Locator): Promise<string> {
+  await locator.waitFor();
+  return (await locator.textContent()) ?? '';
+}
+
+/** A screenshot into var/screenshots once the page stands still. */
+export async function screenshot(page: Page, file: string, fullPage = false): Promise<void> {
+  await settled(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, file), fullPage });
+}
+
+/** Serious and critical axe violations, by the page state they were found in. */
+export class AxeFindings {
+  private readonly found = new Map<string, AxeViolation[]>();
+
+  async scan(page: Page, state: string): Promise<void> {
+    await settled(page);
+    const bad = (await axeScan(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    if (bad.length > 0) this.found.set(state, bad);
+  }
+
+  expectNone(): void {
+    const report = [...this.found]
+      .map(([state, vs]) => `${state}:\n${vs.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n')}`)
+      .join('\n');
+    if (report) console.error(`axe violations:\n${report}`);
+    expect(this.found.size, report).toBe(0);
+  }
 }

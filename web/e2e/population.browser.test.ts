@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Locator, Page } from 'playwright-core';
-import { addCitizen, addStaff, axeScan, ensureUiBuilt, launchBrowser, SCREENSHOTS, settled, STAFF_PASSWORD, startPlatform, withPage, type AxeViolation, type Platform } from './harness.js';
+import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, STAFF_PASSWORD, startPlatform, textOf, withPage, type Platform } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -66,34 +66,8 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function textOf(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return (await locator.textContent()) ?? '';
-}
 
-async function screenshot(page: Page, file: string, fullPage = false): Promise<void> {
-  await settled(page);
-  await page.screenshot({ path: path.join(SCREENSHOTS, file), fullPage });
-}
 
-/** Serious and critical axe violations, by the page state they were found in. */
-class AxeFindings {
-  private readonly found = new Map<string, AxeViolation[]>();
-
-  async scan(page: Page, state: string): Promise<void> {
-    await settled(page);
-    const bad = (await axeScan(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    if (bad.length > 0) this.found.set(state, bad);
-  }
-
-  expectNone(): void {
-    const report = [...this.found]
-      .map(([state, vs]) => `${state}:\n${vs.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n')}`)
-      .join('\n');
-    if (report) console.error(`axe violations:\n${report}`);
-    expect(this.found.size, report).toBe(0);
-  }
-}
 
 /** Fills the sign-in form and submits it (the page must show it). */
 async function submitSignIn(page: Page, username: string, password = STAFF_PASSWORD): Promise<void> {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { axeScan, ensureUiBuilt, launchBrowser, SCREENSHOTS, settled, startPlatform, withPage, type AxeViolation, type Platform } from './harness.js';
+import { AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -29,10 +29,6 @@ afterAll(async () => {
 });
 
 /** Waits for the locator and returns its text. */
-async function textOf(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return (await locator.textContent()) ?? '';
-}
 
 async function setAsOf(page: Page, date: string): Promise<void> {
   const input = page.getByLabel('Ngày hiệu lực');
@@ -52,28 +48,7 @@ function rowOf(page: Page, name: string): Locator {
   return page.locator('.unit-table tbody tr').filter({ has: page.getByRole('link', { name, exact: true }) });
 }
 
-async function screenshot(page: Page, file: string, fullPage = false): Promise<void> {
-  await settled(page);
-  await page.screenshot({ path: path.join(SCREENSHOTS, file), fullPage });
-}
 
-/** Serious and critical axe violations, by the page state they were found in. */
-class AxeFindings {
-  private readonly found = new Map<string, AxeViolation[]>();
-
-  async scan(page: Page, state: string): Promise<void> {
-    const bad = (await axeScan(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    if (bad.length > 0) this.found.set(state, bad);
-  }
-
-  expectNone(): void {
-    const report = [...this.found]
-      .map(([state, vs]) => `${state}:\n${vs.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n')}`)
-      .join('\n');
-    if (report) console.error(`axe violations:\n${report}`);
-    expect(this.found.size, report).toBe(0);
-  }
-}
 
 describe('units browser', () => {
   it('searches, drills down, shows successors, switches language, is accessible', async () => {
