@@ -6,6 +6,13 @@
  * number. Targets: ratio ≥ 0.6 and p99 < 10 ms (10 connections).
  */
 import SQLite from 'better-sqlite3';
+import { openContext } from '../src/app/app.js';
+import { staffAuthProvider } from '../src/identity/index.js';
+import { recordAuditNow } from '../src/platform/audit/audit.js';
+import { loadConfig } from '../src/platform/config.js';
+import { nowUtc } from '../src/platform/dates.js';
+import { readCitizen, readerArea } from '../src/population/registry.js';
+import { citizenByPin } from '../src/population/store.js';
 import { compare, mean, report, reportBelow, startServer } from './lib.js';
 import { populationDb, seededRandom, staffToken } from './population/data.js';
 
@@ -30,6 +37,7 @@ export async function populationLookupBenchmark(): Promise<string[]> {
   const env = { DATABASE_URL: `sqlite:${file}`, MOTCUA_DEMO: 'off' };
   const bare = await startServer('bench/servers/population-bare.ts', env);
   const motcua = await startServer('bench/servers/motcua.ts', env);
+  let lines: string[];
   try {
     const { ref, subject } = await compare(bare.url, motcua.url, {
       ref: { nextPath: () => `/citizens/${pin()}` },
@@ -39,9 +47,42 @@ export async function populationLookupBenchmark(): Promise<string[]> {
     const ratio = report('population-lookup: GET /api/v1/citizens/{pin} (audited)', mean(subject.map((l) => l.requestsPerSecond)), mean(ref.map((l) => l.requestsPerSecond)), 0.6);
     const p99 = Math.max(...subject.map((l) => l.p99));
     const latency = reportBelow('population-lookup p99 latency', p99, 10, 'ms', `(worst of ${subject.length} rounds; p50 ${mean(subject.map((l) => l.p50)).toFixed(1)} ms; bare route p50/p99 ${mean(ref.map((l) => l.p50)).toFixed(1)}/${mean(ref.map((l) => l.p99)).toFixed(1)} ms)`);
-    return [ratio, latency];
+    lines = [ratio, latency];
   } finally {
     await bare.stop();
     await motcua.stop();
+  }
+  await whereTheTimeGoes(file, token, pins);
+  return lines;
+}
+
+/** The parts of one audited lookup, timed in this process (no HTTP), in µs a call: what the bare route does not do. */
+async function whereTheTimeGoes(file: string, token: string, pins: string[]): Promise<void> {
+  const ctx = await openContext(loadConfig({ DATABASE_URL: `sqlite:${file}`, MOTCUA_DEMO: 'off', LOG_LEVEL: 'silent' }), { seed: false });
+  try {
+    const auth = staffAuthProvider(ctx.db);
+    const principal = (await auth.authenticate(token))!;
+    const actor = { kind: 'staff' as const, id: principal.username, unitCode: principal.unitCode, sourceIp: '127.0.0.1', requestId: 'bench' };
+    const raw = ctx.db.sqliteHandle!.prepare('select * from citizens where pin = ?');
+    const parts: [string, (pin: string) => unknown][] = [
+      ['session check', () => auth.authenticate(token)],
+      ['SELECT (prepared, as the bare route)', (pin) => raw.get(pin)],
+      ['SELECT (through Kysely)', (pin) => citizenByPin(ctx.db.as(), pin)],
+      ["reader's area through time", () => readerArea(ctx.db, principal)],
+      ['audit entry (own transaction)', (pin) => recordAuditNow(ctx.db, { actor, action: 'citizen.read', subjects: [{ type: 'citizen', id: pin }], purposeCode: 'DOSSIER_PROCESSING', summary: 'full record shown' })],
+      ['nowUtc() (Temporal polyfill)', () => nowUtc()],
+      ['readCitizen, all of it', (pin) => readCitizen(ctx.db, pin, principal, { code: 'DOSSIER_PROCESSING' }, actor)],
+    ];
+    const out: string[] = [];
+    for (const [name, fn] of parts) {
+      const n = 2000;
+      for (let i = 0; i < 200; i++) await fn(pins[i % pins.length]!);
+      const started = performance.now();
+      for (let i = 0; i < n; i++) await fn(pins[i % pins.length]!);
+      out.push(`${name} ${(((performance.now() - started) / n) * 1000).toFixed(0)}`);
+    }
+    console.log(`  where a lookup's time goes, µs a call, in-process: ${out.join('; ')}`);
+  } finally {
+    await ctx.db.close();
   }
 }

@@ -41,11 +41,13 @@ let communesCache: GeneratorCommune[] | undefined;
 export async function benchCommunes(): Promise<GeneratorCommune[]> {
   if (communesCache) return communesCache;
   const file = path.join(benchDir(), 'units-only.sqlite');
+  removeSqlite(file);
   const ctx = await openBenchContext(`sqlite:${file}`);
   try {
     communesCache = await communesOf(ctx.db.as<UnitsTables>(), DEMO_PROVINCE, REFERENCE_DATE);
   } finally {
     await ctx.db.close();
+    removeSqlite(file);
   }
   return communesCache;
 }
@@ -190,20 +192,24 @@ export async function importIntoSqlite(count: number, file = populationDbFile(co
  */
 export async function populationDb(count: number): Promise<string> {
   const file = populationDbFile(count);
+  let why = 'not there';
   if (fs.existsSync(file)) {
     const expected = schemaOf(await freshSqlite(path.join(benchDir(), 'schema-check.sqlite')));
     removeSqlite(path.join(benchDir(), 'schema-check.sqlite'));
-    const db = new SQLite(file, { readonly: true, fileMustExist: true });
     try {
-      const done = db.prepare("select count(*) as n from citizen_imports where status = 'done' and rows_read = ?").get(count) as { n: number };
-      if (done.n > 0 && schemaOf(db) === expected) return file;
-    } catch {
-      // not a finished benchmark database: import again
-    } finally {
-      db.close();
+      const db = new SQLite(file, { readonly: true, fileMustExist: true });
+      try {
+        const done = db.prepare("select count(*) as n from citizen_imports where status = 'done' and rows_read = ?").get(count) as { n: number };
+        if (done.n > 0 && schemaOf(db) === expected) return file;
+        why = done.n === 0 ? 'its import is unfinished' : 'its schema is not the current one';
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      why = `unreadable: ${(e as Error).message}`;
     }
   }
-  console.log(`  importing ${count.toLocaleString('en')} people into ${path.relative(ROOT, file)} (once; population-import leaves it there too)…`);
+  console.log(`  importing ${count.toLocaleString('en')} people into ${path.relative(ROOT, file)} (${why}; population-import leaves it there)…`);
   await importIntoSqlite(count, file);
   return file;
 }

@@ -322,39 +322,68 @@ export interface CitizenSearch {
   limit: number;
 }
 
-/** Citizens matching a search, in Vietnamese collation of their names. */
+/**
+ * Citizens matching a search, in Vietnamese collation of their names.
+ *
+ * With name words on SQLite (measured on 1,000,000 people, one province):
+ * - the name index drives the search: the condition on a province's or district's scope column is
+ *   written `+column = ?`, which keeps SQLite (no statistics) from walking that scope's whole index
+ *   in name order and testing each person against the name matches: 200–400 ms a search, against
+ *   30–80 ms from the name matches. A commune's index (a few thousand people) is still used;
+ * - the matches are read once for both the page and the total (a materialised CTE, sorted on
+ *   three columns, the page's rows fetched last), not twice: half the time again.
+ * Without name words, or on PostgreSQL, the page and the count are two queries as before.
+ */
 export async function searchCitizens(db: Db, s: CitizenSearch): Promise<{ items: CitizenRow[]; total: number }> {
   let q = db.selectFrom('citizens');
+  const postgres = isPostgres(db);
   // Folded words are [a-z0-9] only, so they are safe inside a full-text query (still bound as a parameter).
   const words = s.tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
+  const byName = words.length > 0 && !postgres;
   if (words.length > 0) {
-    if (isPostgres(db)) {
+    if (postgres) {
       q = q.where(sql<boolean>`to_tsvector('simple', name_folded) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`);
     } else {
       q = q.where(sql<boolean>`citizens.rowid in (select rowid from citizens_fts where citizens_fts match ${words.map((w) => `"${w}"*`).join(' AND ')})`);
     }
   }
+  /** `column = code`, the column's index left out when the name drives the search and the unit is large. */
+  const scopeIs = (column: 'scope_commune' | 'scope_district' | 'scope_province', code: string) =>
+    byName && column !== 'scope_commune' ? sql<boolean>`+${sql.ref(column)} = ${code}` : sql<boolean>`${sql.ref(column)} = ${code}`;
   if (s.birthYear !== undefined) q = q.where('birth_year', '=', s.birthYear);
   if (s.unitCode !== undefined) {
     const code = s.unitCode;
-    q = q.where((eb) => eb.or([eb('scope_commune', '=', code), eb('scope_district', '=', code), eb('scope_province', '=', code)]));
+    q = q.where((eb) => eb.or([eb('scope_commune', '=', code), scopeIs('scope_district', code), scopeIs('scope_province', code)]));
   }
   if (s.area) {
     const area = s.area;
-    const column = (code: string) => (code.length === 2 ? 'scope_province' : code.length === 3 ? 'scope_district' : 'scope_commune') as 'scope_province';
+    const column = (code: string) => (code.length === 2 ? 'scope_province' : code.length === 3 ? 'scope_district' : 'scope_commune');
     q = q.where((eb) =>
-      eb.or(
-        area.length === 0
-          ? [eb.val(false)]
-          : area.map((a) => eb.and([eb(column(a.code), '=', a.code), eb('scope_date', '>=', a.validFrom), eb('scope_date', '<=', a.validUntil ?? '9999-12-31')])),
+      area.length === 0
+        ? sql<boolean>`1 = 0` // a unit not in force on the account's date: nothing
+        : eb.or(
+          area.map((a) => eb.and([scopeIs(column(a.code), a.code), eb('scope_date', '>=', a.validFrom), eb('scope_date', '<=', a.validUntil ?? '9999-12-31')])),
       ),
     );
   }
-  const [items, count] = await Promise.all([
-    q.selectAll().orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(count.n) };
+  const count = async () => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  if (!byName) {
+    const [items, total] = await Promise.all([q.selectAll().orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).execute(), count()]);
+    return { items, total };
+  }
+  const matches = q.select([sql<number>`citizens.rowid`.as('id'), 'sort_key', 'pin']);
+  const rows = (await (db as unknown as Kysely<any>)
+    .with((cte) => cte('m').materialized(), () => matches)
+    .selectFrom((eb) => eb.selectFrom('m').select(['id', 'sort_key', 'pin']).orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).as('p'))
+    .innerJoin('citizens as c', (join) => join.on(sql`c.rowid`, '=', sql.ref('p.id')))
+    .selectAll('c')
+    .select((eb) => eb.selectFrom('m').select(eb.fn.countAll().as('n')).as('search_total'))
+    .orderBy('p.sort_key')
+    .orderBy('p.pin')
+    .execute()) as (CitizenRow & { search_total: number })[];
+  // A page past the last match has no row to carry the total: it is counted apart.
+  const total = rows.length > 0 ? Number(rows[0]!.search_total) : s.offset === 0 ? 0 : await count();
+  return { items: rows.map(({ search_total: _, ...row }) => row), total };
 }
 
 export async function countCitizens(db: Db): Promise<number> {
