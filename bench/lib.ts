@@ -138,3 +138,18 @@ export function report(name: string, subject: number, reference: number, target:
   console.log(line);
   return line;
 }
+
+/**
+ * For a benchmark server script: listen on a free loopback port, print `LISTENING <port>` for
+ * {@link startServer}, and on SIGTERM close the server, run `onStop` and exit.
+ */
+export async function serveForBenchmark(app: { listen(o: { port: number; host: string }): Promise<string>; close(): Promise<unknown>; server: { address(): unknown } }, onStop: () => unknown = () => undefined): Promise<void> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port?: number } | null;
+  console.log(`LISTENING ${address?.port ?? ''}`);
+  process.on('SIGTERM', async () => {
+    await app.close();
+    await onStop();
+    process.exit(0);
+  });
+}

@@ -3,6 +3,7 @@
 // statement and no authentication, purpose check, unit scoping, audit write, schema or security
 // headers. Prints LISTENING <port>.
 import Fastify from 'fastify';
+import { serveForBenchmark } from '../lib.js';
 import SQLite from 'better-sqlite3';
 
 const file = (process.env.DATABASE_URL ?? '').replace(/^sqlite:/, '');
@@ -16,11 +17,4 @@ app.get('/citizens/:pin', async (request, reply) => {
   if (!row) return reply.code(404).send({ code: 'CITIZEN_NOT_FOUND' });
   return row;
 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-console.log(`LISTENING ${typeof address === 'object' && address ? address.port : ''}`);
-process.on('SIGTERM', async () => {
-  await app.close();
-  db.close();
-  process.exit(0);
-});
+await serveForBenchmark(app, () => db.close());

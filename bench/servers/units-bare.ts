@@ -2,6 +2,7 @@
 // queries as GET /api/v1/units/{code}?at= (the version in force, its parents, its succession
 // links), with prepared statements and no validation, audit, schema or security headers.
 import Fastify from 'fastify';
+import { serveForBenchmark } from '../lib.js';
 import SQLite from 'better-sqlite3';
 
 const file = (process.env.DATABASE_URL ?? '').replace(/^sqlite:/, '');
@@ -27,11 +28,4 @@ app.get('/units/:code', async (request, reply) => {
   }
   return { ...unit, path, successors: linksFrom.all(code, unit.valid_from, unit.valid_until), predecessors: linksInto.all(code, unit.valid_from, unit.valid_until) };
 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-console.log(`LISTENING ${typeof address === 'object' && address ? address.port : ''}`);
-process.on('SIGTERM', async () => {
-  await app.close();
-  db.close();
-  process.exit(0);
-});
+await serveForBenchmark(app, () => db.close());
