@@ -2,6 +2,8 @@
 # Makes sure what the tests need is running on this machine: PostgreSQL (127.0.0.1:5432),
 # Redis (127.0.0.1:6379) and Debian's Chromium (/usr/bin/chromium). Starts or installs what is
 # missing when it can (as root on Debian); otherwise says what to do and fails. Never skips.
+# LibreOffice Calc (/usr/bin/soffice) is installed the same way when possible; without it only
+# the test opening the generated reports in LibreOffice is skipped (and CI fails that test).
 set -uo pipefail
 
 fail() { echo "ensure-services: $*" >&2; exit 1; }
@@ -39,6 +41,19 @@ if [ ! -x /usr/bin/chromium ]; then
       || fail "could not install chromium with apt-get"
   else
     fail "Chromium is missing: install Debian's package (sudo apt-get install chromium)"
+  fi
+fi
+# LibreOffice (Calc, no GUI) to open the generated monthly reports in a test; the test is skipped
+# without it on a developer's machine and required in CI (CI=true).
+if [ ! -x /usr/bin/soffice ]; then
+  if is_root && command -v apt-get >/dev/null; then
+    echo "ensure-services: installing Debian's libreoffice-calc-nogui" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }; } \
+      || echo "ensure-services: could not install LibreOffice; the report test that opens files in it will be skipped" >&2
+  else
+    echo "ensure-services: LibreOffice is missing (sudo apt-get install libreoffice-calc-nogui); the report test that opens files in it will be skipped" >&2
   fi
 fi
 exit 0

@@ -9,6 +9,7 @@
  * {@link AuthProvider} to the composition root.
  */
 import type { FastifyRequest } from 'fastify';
+import { AppError } from './errors.js';
 
 export const PERMISSIONS = [
   'citizen.read',
@@ -18,6 +19,24 @@ export const PERMISSIONS = [
   'staff.manage',
   'units.manage',
   'reports.read',
+  // managers entering indicator targets per unit and period (src/reports)
+  'reports.targets',
+  // e-ID (identity module, Decree 69/2024/NĐ-CP)
+  'eid.collect',
+  'eid.decide',
+  'eid.manage',
+  // public services and dossiers (Decree 118/2025/NĐ-CP)
+  'services.manage',
+  'dossier.intake',
+  'dossier.process',
+  // the one-stop desk's own work
+  'desk.manage',
+  'desk.help-log',
+  // single sign-on: the registry of portals (OpenID Connect clients, src/sso)
+  'sso.manage',
+  // citizens acting for themselves (granted to citizen principals only)
+  'self.account',
+  'self.dossier',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,7 +56,46 @@ export interface StaffPrincipal {
   permissions: ReadonlySet<Permission>;
 }
 
-export type Principal = StaffPrincipal;
+/**
+ * A citizen signed in with their electronic identification account (tài khoản định danh điện tử),
+ * level 1 or level 2 (Decree 69/2024/NĐ-CP Art. 12). Never scoped to a unit: a citizen acts on
+ * their own records only, which each route checks against `pin`.
+ */
+export interface CitizenPrincipal {
+  kind: 'citizen';
+  /** The e-ID account's id. */
+  accountId: number;
+  /** The personal identification number (số định danh cá nhân), 12 digits. */
+  pin: string;
+  /** The account's level (mức độ 1 | 2). */
+  level: 1 | 2;
+  /** The session's id (for listing and ending sessions). */
+  sessionId: string;
+  /** Factors used at sign-in (RFC 8176 values: `pwd`, `otp`). */
+  amr: readonly string[];
+  permissions: ReadonlySet<Permission>;
+}
+
+export type Principal = StaffPrincipal | CitizenPrincipal;
+
+/** Permissions every signed-in citizen holds. */
+export const CITIZEN_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['self.account', 'self.dossier']);
+
+/** The staff principal of a request behind a staff-only permission; FORBIDDEN for anyone else. */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  const p = request.principal;
+  if (!p) throw new AppError('UNAUTHENTICATED');
+  if (p.kind !== 'staff') throw new AppError('FORBIDDEN');
+  return p;
+}
+
+/** The citizen principal of a request behind a citizen permission; FORBIDDEN for anyone else. */
+export function citizenOf(request: FastifyRequest): CitizenPrincipal {
+  const p = request.principal;
+  if (!p) throw new AppError('UNAUTHENTICATED');
+  if (p.kind !== 'citizen') throw new AppError('FORBIDDEN');
+  return p;
+}
 
 export interface AuthProvider {
   /** The principal a bearer token or session cookie stands for, or undefined. */
@@ -85,9 +143,9 @@ export function inScope(area: readonly ScopePeriod[] | null, recordUnitPath: rea
 export function actorOf(request: FastifyRequest) {
   const p = request.principal;
   return {
-    kind: p ? ('staff' as const) : ('system' as const),
-    id: p ? p.username : 'anonymous',
-    unitCode: p?.unitCode ?? null,
+    kind: p ? p.kind : ('system' as const),
+    id: p ? (p.kind === 'staff' ? p.username : `eid:${p.accountId}`) : 'anonymous',
+    unitCode: p?.kind === 'staff' ? p.unitCode : null,
     sourceIp: request.ip,
     requestId: request.id,
   };

@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(configError({ MOTCUA_BODY_LIMIT: '10' })).toContain('MOTCUA_BODY_LIMIT must be an integer from 1024 to 104857600');
   });
 
+  it('requires a second factor of staff by default, and allows it optional only outside production', () => {
+    expect(loadConfig({}).staffTotp).toBe('required');
+    expect(loadConfig({ MOTCUA_STAFF_TOTP: 'optional', NODE_ENV: 'test' }).staffTotp).toBe('optional');
+    expect(configError({ MOTCUA_STAFF_TOTP: 'optional', NODE_ENV: 'production' })).toBe('Bad configuration: MOTCUA_STAFF_TOTP must be required in production (NODE_ENV=production): staff sign in with two factors (got "optional").');
+    expect(configError({ MOTCUA_STAFF_TOTP: 'off' })).toBe('Bad configuration: MOTCUA_STAFF_TOTP must be one of required, optional (got "off").');
+  });
+
   it('stops the process with one line and exit code 78, without a stack trace', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'serve'], {
       cwd: ROOT,

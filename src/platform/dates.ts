@@ -13,8 +13,22 @@ export function todayInVietnam(now: Temporal.Instant = Temporal.Now.instant()): 
   return now.toZonedDateTimeISO(VIETNAM_TIME_ZONE).toPlainDate().toString();
 }
 
-/** The Vietnam calendar date of an instant given as ISO-8601 text or a Temporal.Instant. */
+/** UTC instants written `YYYY-MM-DDTHH…Z` from 1976 on (whole-hour offset since 1975): the date hangs on the hour. */
+const UTC_HOUR_RE = /^(?:19[89]\d|19[7][6-9]|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+let lastHour = { key: '', date: '' };
+
+/**
+ * The Vietnam calendar date of an instant given as ISO-8601 text or a Temporal.Instant. Text in
+ * UTC (`…Z`) from 1976 on is answered from the last hour asked when it is the same UTC hour
+ * (Vietnam has kept UTC+07:00 since 1975, so the date changes only on the hour): every write
+ * stamps its Vietnam date, and the polyfill takes about 0.1 ms a conversion.
+ */
 export function vietnamDateOf(instant: string | Temporal.Instant): string {
+  if (typeof instant === 'string' && UTC_HOUR_RE.test(instant)) {
+    const key = instant.slice(0, 13);
+    if (lastHour.key !== key) lastHour = { key, date: Temporal.Instant.from(`${key}:00:00Z`).toZonedDateTimeISO(VIETNAM_TIME_ZONE).toPlainDate().toString() };
+    return lastHour.date;
+  }
   const i = typeof instant === 'string' ? Temporal.Instant.from(instant) : instant;
   return i.toZonedDateTimeISO(VIETNAM_TIME_ZONE).toPlainDate().toString();
 }
@@ -56,7 +70,12 @@ export function addDays(date: string, days: number): string {
   return out;
 }
 
-/** The current instant as ISO-8601 UTC text with milliseconds, for `*_at` columns. */
+/**
+ * The current instant as ISO-8601 UTC text with milliseconds (`2023-02-28T03:04:05.678Z`), for
+ * `*_at` columns. Formatting only, no arithmetic: `Date#toISOString` writes exactly what
+ * `Temporal.Instant#toString({smallestUnit: 'millisecond'})` writes for years 0–9999, in 4 µs
+ * instead of the polyfill's 50 (every audited request asks for it at least twice).
+ */
 export function nowUtc(): string {
-  return Temporal.Now.instant().toString({ smallestUnit: 'millisecond' });
+  return new Date().toISOString();
 }

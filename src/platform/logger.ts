@@ -12,6 +12,19 @@ export function maskDigits(text: string): string {
   return text.replace(/(?<!\d)(\+?84|0)?\d{8,11}(?!\d)/g, (m) => '*'.repeat(Math.max(0, m.length - 3)) + m.slice(-3));
 }
 
+/**
+ * Masks, in free text written by people (a note), every run of 9 or more digits that may be an
+ * identification or phone number, single spaces, dots or dashes allowed between the digits
+ * ("SĐT 0912 345 678", "CCCD 030.191.469.575"): the run becomes `*` for each hidden digit and its
+ * last 3 digits (`0912345678` → `*******678`). Runs of up to 8 digits (dates, amounts) stay.
+ */
+export function maskNumberRuns(text: string): string {
+  return text.replace(/(?<!\d)\+?\d(?:[ .-]?\d){8,}(?!\d)/g, (m) => {
+    const digits = m.replace(/\D/g, '');
+    return '*'.repeat(digits.length - 3) + digits.slice(-3);
+  });
+}
+
 const PERSONAL_KEYS = ['pin', 'phone', 'email', 'fullName', 'dateOfBirth', 'password', 'otp', 'passcode', 'token', 'idCardNumber'];
 
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {

@@ -10,6 +10,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Migrations } from './db/migrations.js';
+import type { JobHandlers } from './jobs/jobs.js';
+import type { IndicatorCount } from './rollups.js';
+import type { SealedColumn } from './keys.js';
 
 /** Everything a module needs at run time. */
 export interface AppContext {
@@ -34,8 +37,25 @@ export interface PlatformModule {
   migrations?: Migrations;
   /** Registers the module's routes; the app mounts them under `/api/v1`. */
   routes?: (api: Api, ctx: AppContext) => Promise<void>;
+  /**
+   * Registers routes outside `/api/v1`, at the root of the app (the OpenID Connect provider at
+   * `/oidc` and its HTML pages); they get the same security headers and principal hook.
+   */
+  rootRoutes?: (app: Api, ctx: AppContext) => Promise<void>;
   /** Loads built-in first-run data if it is not there yet; must be idempotent. */
   seed?: (ctx: AppContext, progress: Progress) => Promise<void>;
   /** Adds the module's commands to the `motcua` CLI. `open` gives a migrated context. */
   cli?: (program: Command, open: () => Promise<AppContext>) => void;
+  /** Handlers of the module's background jobs by kind (`reports.export`, …), run by every copy's job loop (src/platform/jobs). */
+  jobs?: JobHandlers;
+  /**
+   * The roll-up indicators the module counts (src/platform/rollups.ts) and how to count them again
+   * from its records: `recount` answers every counter row those indicators should hold (rows of
+   * one indicator, unit, day and breakdown may repeat: they are added up). `motcua reports
+   * rebuild` replaces the stored rows of `indicators` by the recount; `motcua reports verify`
+   * compares them.
+   */
+  rollups?: { indicators: string[]; recount(db: Database): Promise<IndicatorCount[]> };
+  /** The module's columns of values sealed under the data key, re-sealed by `motcua keys rotate` (src/platform/keys.ts). */
+  sealed?: readonly SealedColumn[];
 }

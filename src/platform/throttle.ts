@@ -25,7 +25,9 @@ function redisClient(url: string): Redis {
 
 export class Throttle {
   private readonly limiter: RateLimiterAbstract;
+  private readonly rule: string;
   constructor(rule: ThrottleRule, redisUrl?: string) {
+    this.rule = rule.name;
     const opts = { keyPrefix: `motcua:${rule.name}`, points: rule.points, duration: rule.windowSeconds, blockDuration: rule.blockSeconds };
     this.limiter = redisUrl ? new RateLimiterRedis({ ...opts, storeClient: redisClient(redisUrl) }) : new RateLimiterMemory(opts);
   }
@@ -33,7 +35,7 @@ export class Throttle {
   /** Throws RATE_LIMITED when `key` is blocked now. */
   async check(key: string): Promise<void> {
     const res = await this.limiter.get(key);
-    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw limited(res);
+    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw limited(res, this.rule);
   }
 
   /** Counts a failure for `key`; throws RATE_LIMITED when that used the last allowance. */
@@ -41,7 +43,7 @@ export class Throttle {
     try {
       await this.limiter.consume(key);
     } catch (e) {
-      if (e instanceof RateLimiterRes) throw limited(e);
+      if (e instanceof RateLimiterRes) throw limited(e, this.rule);
       throw e;
     }
   }
@@ -51,6 +53,16 @@ export class Throttle {
   }
 }
 
-function limited(res: RateLimiterRes): AppError {
+type RejectionListener = (rule: string) => void;
+const rejectionListeners = new Set<RejectionListener>();
+
+/** Calls `listener` with the rule's name each time a key is refused (for `/metrics`); returns the unsubscribe. */
+export function onRateLimited(listener: RejectionListener): () => void {
+  rejectionListeners.add(listener);
+  return () => rejectionListeners.delete(listener);
+}
+
+function limited(res: RateLimiterRes, rule: string): AppError {
+  for (const l of rejectionListeners) l(rule);
   return new AppError('RATE_LIMITED', { retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
 }

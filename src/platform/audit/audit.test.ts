@@ -1,8 +1,9 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { forEachEngine } from '../testing/engines.js';
 import { migrateToLatest } from '../db/migrations.js';
-import { auditEntriesFor, auditMigrations, recordAudit, recordAuditNow, verifyAuditChain } from './audit.js';
+import type { Database } from '../db/database.js';
+import { AuditGroupCommit, auditEntriesFor, auditMigrations, recordAudit, recordAuditNow, verifyAuditChain } from './audit.js';
 
 const officer = { kind: 'staff' as const, id: 'canbo.camhoang', unitCode: '10897', sourceIp: '10.0.0.7', requestId: 'req-00000001' };
 
@@ -61,6 +62,82 @@ forEachEngine(
       expect(await verifyAuditChain(db)).toEqual({ ok: false, checked: 26, firstBad: { seq: 27, problem: 'missing' } });
       await sql`delete from audit_log where seq = 3`.execute(db.kysely);
       expect(await verifyAuditChain(db)).toEqual({ ok: false, checked: 2, firstBad: { seq: 3, problem: 'missing' } });
+    });
+  },
+);
+
+/** Makes the audit log refuse entries whose summary is `refused` (a trigger, on either engine). */
+async function refuseSummary(db: Database): Promise<() => Promise<void>> {
+  if (db.engine === 'postgres') {
+    await sql`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit entry refused'; end $$`.execute(db.kysely);
+    await sql`create trigger refuse_audit before insert on audit_log for each row when (new.summary = 'refused') execute function refuse_audit()`.execute(db.kysely);
+    return async () => {
+      await sql`drop trigger refuse_audit on audit_log`.execute(db.kysely);
+      await sql`drop function refuse_audit()`.execute(db.kysely);
+    };
+  }
+  await sql`create trigger refuse_audit before insert on audit_log when new.summary = 'refused' begin select raise(abort, 'audit entry refused'); end`.execute(db.kysely);
+  return async () => {
+    await sql`drop trigger refuse_audit`.execute(db.kysely);
+  };
+}
+
+forEachEngine(
+  'audit group commit',
+  async (t) => {
+    await migrateToLatest(t.db, auditMigrations);
+    return {};
+  },
+  (env) => {
+    const read = (i: number, summary = 'full record shown') => ({
+      actor: { ...officer, requestId: `req-${String(i).padStart(8, '0')}` },
+      action: 'citizen.read',
+      subjects: [{ type: 'citizen', id: `0300950${String(i).padStart(5, '0')}` }],
+      purposeCode: 'DOSSIER_PROCESSING',
+      summary,
+    });
+
+    it('writes entries recorded together in one transaction, in the order they were recorded', async () => {
+      const { db } = env().t;
+      const transactions = vi.spyOn(db, 'transaction');
+      const seqs = await Promise.all(Array.from({ length: 40 }, (_, i) => recordAuditNow(db, read(i))));
+      expect(transactions).toHaveBeenCalledTimes(1);
+      transactions.mockRestore();
+      expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(await verifyAuditChain(db, 9)).toEqual({ ok: true, checked: 40 });
+      const log = await auditEntriesFor(db, { type: 'citizen', id: '030095000017' }, { offset: 0, limit: 10 });
+      expect(log).toMatchObject({ total: 1, items: [{ seq: 18, requestId: 'req-00000017', action: 'citizen.read', purposeCode: 'DOSSIER_PROCESSING' }] });
+    });
+
+    it('bounds a batch, and entries arriving while one is written form the next', async () => {
+      const { db } = env().t;
+      const group = new AuditGroupCommit(db, { maxBatch: 16 });
+      const transactions = vi.spyOn(db, 'transaction');
+      const first = Array.from({ length: 40 }, (_, i) => group.record(read(100 + i)));
+      await new Promise((r) => setImmediate(r)); // the first batch is being written
+      const later = Array.from({ length: 5 }, (_, i) => group.record(read(200 + i)));
+      const seqs = await Promise.all([...first, ...later]);
+      // 16 + 16 + 8, the 5 later ones with the 8 when they came while the second batch was written (PostgreSQL), or alone.
+      expect(transactions.mock.calls.length).toBeGreaterThanOrEqual(3);
+      expect(transactions.mock.calls.length).toBeLessThanOrEqual(4);
+      transactions.mockRestore();
+      expect(seqs).toEqual(Array.from({ length: 45 }, (_, i) => 41 + i));
+      expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 85 });
+    });
+
+    it('fails only the entry that cannot be written; the others are committed and the chain holds', async () => {
+      const { db } = env().t;
+      const restore = await refuseSummary(db);
+      try {
+        const outcomes = await Promise.allSettled([recordAuditNow(db, read(300)), recordAuditNow(db, read(301, 'refused')), recordAuditNow(db, read(302))]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain('audit entry refused');
+        expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)).toEqual([86, 87]);
+      } finally {
+        await restore();
+      }
+      expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 87 });
+      expect((await auditEntriesFor(db, { type: 'citizen', id: '030095000301' }, { offset: 0, limit: 10 })).total).toBe(0);
     });
   },
 );

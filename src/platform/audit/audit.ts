@@ -12,12 +12,16 @@
  * extend one chain without forks.
  *
  * Write an entry inside the transaction of the change it describes (`recordAudit(trx, …)`), so a
- * crash never leaves a change without its entry or an entry without its change.
+ * crash never leaves a change without its entry or an entry without its change. A read, which
+ * changes nothing else, awaits `recordAuditNow(db, …)` before answering: concurrent reads share
+ * one transaction (group commit, {@link AuditGroupCommit}), each still answered only once its own
+ * entry is committed.
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Migration } from 'kysely';
+import { CompiledQuery, type Kysely, type Migration } from 'kysely';
 import { nowUtc } from '../dates.js';
-import type { Database } from '../db/database.js';
+import { insertRows, isPostgres, type Database } from '../db/database.js';
+import { GroupCommit } from '../db/group-commit.js';
 
 export type ActorKind = 'staff' | 'citizen' | 'system' | 'cli';
 
@@ -130,41 +134,47 @@ function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): 
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
+interface PendingEntry {
+  input: AuditEntryInput;
+  /** When the audited action happened (not when its entry was written). */
+  at: string;
+}
+
 /**
- * Appends one entry to the chain using `db` — pass the transaction of the change being audited.
- * Returns the new entry's sequence number. Must run inside a transaction (the head row is taken
- * for update and released at commit).
+ * Appends `entries`, in order, to the chain using `db` (a transaction): the head row is taken
+ * once for all of them (`seq + n`), their hashes chained in order, the rows written in multi-row
+ * inserts and the head's hash set once. Returns their sequence numbers.
  */
-export async function recordAudit(db: Kysely<any>, input: AuditEntryInput): Promise<number> {
-  const k = db as Kysely<AuditTables>;
+async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]): Promise<number[]> {
+  const postgres = isPostgres(db);
   // Take the head: the row lock (PostgreSQL) orders concurrent writers; SQLite holds the write lock.
-  const head = await k
-    .updateTable('audit_head')
-    .set({ seq: sql`seq + 1` })
-    .where('id', '=', 1)
-    .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow();
-  const subjects = (input.subjects ?? []).map((s) => `${s.type}:${s.id}`);
-  const entry = {
-    seq: Number(head.seq),
-    at: nowUtc(),
-    actorKind: input.actor.kind,
-    actorId: input.actor.id,
-    actorUnit: input.actor.unitCode ?? null,
-    sourceIp: input.actor.sourceIp ?? null,
-    requestId: input.actor.requestId ?? null,
-    action: input.action,
-    subjects,
-    purposeCode: input.purposeCode ?? null,
-    purposeNote: input.purposeNote ?? null,
-    summary: input.summary,
-  };
-  const hash = entryHash(head.hash, entry);
-  await k
-    .insertInto('audit_log')
-    .values({
-      seq: entry.seq,
-      at: entry.at,
+  const [head] = (await db.executeQuery<{ seq: number; hash: string }>(CompiledQuery.raw(postgres ? TAKE_HEAD_PG : TAKE_HEAD_SQLITE, [entries.length]))).rows;
+  if (!head) throw new Error('audit_head row missing');
+  let seq = Number(head.seq) - entries.length;
+  let prev = head.hash;
+  const rows: AuditTables['audit_log'][] = [];
+  const subjectRows: AuditTables['audit_subjects'][] = [];
+  for (const { input, at } of entries) {
+    seq++;
+    const subjects = (input.subjects ?? []).map((s) => `${s.type}:${s.id}`);
+    const entry = {
+      seq,
+      at,
+      actorKind: input.actor.kind,
+      actorId: input.actor.id,
+      actorUnit: input.actor.unitCode ?? null,
+      sourceIp: input.actor.sourceIp ?? null,
+      requestId: input.actor.requestId ?? null,
+      action: input.action,
+      subjects,
+      purposeCode: input.purposeCode ?? null,
+      purposeNote: input.purposeNote ?? null,
+      summary: input.summary,
+    };
+    const hash = entryHash(prev, entry);
+    rows.push({
+      seq,
+      at,
       actor_kind: entry.actorKind,
       actor_id: entry.actorId,
       actor_unit: entry.actorUnit,
@@ -175,20 +185,104 @@ export async function recordAudit(db: Kysely<any>, input: AuditEntryInput): Prom
       purpose_code: entry.purposeCode,
       purpose_note: entry.purposeNote,
       summary: entry.summary,
-      prev_hash: head.hash,
+      prev_hash: prev,
       hash,
-    })
-    .execute();
-  if (subjects.length > 0) {
-    await k.insertInto('audit_subjects').values([...new Set(subjects)].map((subject) => ({ subject, seq: entry.seq }))).execute();
+    });
+    for (const subject of new Set(subjects)) subjectRows.push({ subject, seq });
+    prev = hash;
   }
-  await k.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
-  return entry.seq;
+  // Statement texts built once (reads write a few rows each, all the time); 14 and 2 parameters a row.
+  await insertRows(db, 'audit_log', AUDIT_LOG_COLUMNS, rows, { perStatement: 100, types: { seq: 'bigint' }, rememberUpTo: 32 });
+  await insertRows(db, 'audit_subjects', ['subject', 'seq'], subjectRows, { perStatement: 1000, types: { seq: 'bigint' }, rememberUpTo: 32 });
+  await db.executeQuery(CompiledQuery.raw(postgres ? SET_HEAD_PG : SET_HEAD_SQLITE, [prev]));
+  return rows.map((r) => r.seq);
 }
 
-/** Appends one entry in a transaction of its own (for reads, which change nothing else). */
+const TAKE_HEAD_SQLITE = 'update audit_head set seq = seq + ? where id = 1 returning seq, hash';
+const TAKE_HEAD_PG = 'update audit_head set seq = seq + $1 where id = 1 returning seq, hash';
+const SET_HEAD_SQLITE = 'update audit_head set hash = ? where id = 1';
+const SET_HEAD_PG = 'update audit_head set hash = $1 where id = 1';
+const AUDIT_LOG_COLUMNS = [
+  'seq', 'at', 'actor_kind', 'actor_id', 'actor_unit', 'source_ip', 'request_id', 'action', 'subjects', 'purpose_code', 'purpose_note', 'summary', 'prev_hash', 'hash',
+] as const satisfies readonly (keyof AuditTables['audit_log'])[];
+
+/**
+ * Appends one entry to the chain using `db` — pass the transaction of the change being audited.
+ * Returns the new entry's sequence number. Must run inside a transaction (the head row is taken
+ * for update and released at commit).
+ */
+export async function recordAudit(db: Kysely<any>, input: AuditEntryInput): Promise<number> {
+  const [seq] = await appendEntries(db, [{ input, at: nowUtc() }]);
+  return seq!;
+}
+
+/**
+ * Appends several entries, in order, as {@link recordAudit} does one — with one take of the head
+ * and multi-row inserts (for writes done together, src/platform/db/group-commit.ts). Returns their
+ * sequence numbers in order. Must run inside the transaction of the changes they describe.
+ */
+export async function recordAudits(db: Kysely<any>, inputs: readonly AuditEntryInput[]): Promise<number[]> {
+  if (inputs.length === 0) return [];
+  const at = nowUtc();
+  return appendEntries(db, inputs.map((input) => ({ input, at })));
+}
+
+/** Options of {@link AuditGroupCommit}. */
+export interface AuditGroupCommitOptions {
+  /** Most entries written by one transaction (default 200); more wait for the next one. */
+  maxBatch?: number;
+}
+
+/**
+ * Group commit of audit entries that change nothing else (reads): entries recorded by concurrent
+ * requests of this process are written together, in the order they were recorded, by one
+ * transaction — one head-row update, multi-row inserts, one commit — instead of one transaction
+ * each, through the platform's {@link GroupCommit} (src/platform/db/group-commit.ts): each
+ * caller's promise settles only when its own entry is committed (resolving to its sequence
+ * number) or has failed, so an answer given after awaiting it is always audited; nothing is
+ * fire-and-forget; a batch that fails for another reason than the database being unreachable is
+ * retried entry by entry, so one bad entry fails only its own caller. The chain stays one chain:
+ * the head row is taken once per batch (its row lock orders app copies on PostgreSQL; SQLite
+ * serialises writers) and the entries are hashed in order.
+ */
+export class AuditGroupCommit {
+  private readonly group: GroupCommit<PendingEntry, number>;
+
+  constructor(db: Database, options: AuditGroupCommitOptions = {}) {
+    this.group = new GroupCommit(db, (trx, entries) => appendEntries(trx, entries), { maxBatch: options.maxBatch ?? 200 });
+  }
+
+  /** Transactions written and entries committed so far (writes ÷ batches: the mean batch). */
+  get stats(): { batches: number; writes: number } {
+    return this.group.stats;
+  }
+
+  /** Queues one entry; resolves to its sequence number once committed. */
+  record(input: AuditEntryInput): Promise<number> {
+    return this.group.run({ input, at: nowUtc() });
+  }
+}
+
+const groupCommits = new WeakMap<Database, AuditGroupCommit>();
+
+/**
+ * Appends one entry in a transaction of its own (for reads, which change nothing else), shared
+ * with the entries other requests of this process record at the same moment
+ * ({@link AuditGroupCommit}). Resolves to the entry's sequence number once it is committed;
+ * rejects when it could not be written — the caller must then not answer as if audited.
+ */
 export function recordAuditNow(db: Database, input: AuditEntryInput): Promise<number> {
-  return db.transaction((trx) => recordAudit(trx, input));
+  return groupCommitOf(db).record(input);
+}
+
+/** The group commit {@link recordAuditNow} uses for `db` in this process (for its statistics). */
+export function groupCommitOf(db: Database): AuditGroupCommit {
+  let group = groupCommits.get(db);
+  if (!group) {
+    group = new AuditGroupCommit(db);
+    groupCommits.set(db, group);
+  }
+  return group;
 }
 
 function toEntry(r: AuditTables['audit_log']): AuditEntry {

@@ -25,7 +25,9 @@ async function migrator(db: Database, migrations: Migrations): Promise<Migrator>
     const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely);
     migrationTableSchema = r.rows[0]?.schema;
   }
-  return new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations }, migrationTableSchema });
+  // Each module numbers its own migrations (`0500_services_catalog`, `0501_…`): a module's new
+  // migration sorts before other modules' applied ones, and is applied all the same.
+  return new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations }, migrationTableSchema, allowUnorderedMigrations: true });
 }
 
 /** Applies every pending migration; throws the first migration error (nothing half-applied on PostgreSQL). */

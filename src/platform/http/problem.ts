@@ -24,10 +24,25 @@ export interface ProblemDocument {
   [extension: string]: unknown;
 }
 
-/** The language of the answer: the best of `vi` (default) and `en` by `Accept-Language`. */
+/**
+ * The language of the answer: the best of `vi` (default) and `en` by `Accept-Language`, through
+ * @fastify/accepts. A request the router refused before Fastify decorated it (a malformed URL)
+ * lacks that decorator: its header is read here, taking the language of higher quality (RFC 9110
+ * §12.5.4; a tie or neither named: Vietnamese).
+ */
 export function languageOf(request: FastifyRequest): Language {
-  const best = (request as FastifyRequest & { languages?: (l: string[]) => string | false }).languages?.(['vi', 'en']);
-  return best === 'en' ? 'en' : 'vi';
+  const languages = (request as unknown as { languages?: (l: string[]) => string | false }).languages;
+  if (typeof languages === 'function') return languages.call(request, ['vi', 'en']) === 'en' ? 'en' : 'vi';
+  const header = request.headers['accept-language'];
+  const q = { vi: 0, en: 0 };
+  for (const item of (typeof header === 'string' ? header : '').split(',')) {
+    const [tag = '', ...params] = item.trim().toLowerCase().split(';');
+    const lang = tag.split('-')[0];
+    if (lang !== 'vi' && lang !== 'en') continue;
+    const weight = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+    q[lang] = Math.max(q[lang], weight === undefined ? 1 : Number(weight) || 0);
+  }
+  return q.en > q.vi ? 'en' : 'vi';
 }
 
 interface AjvErrorLike {

@@ -66,6 +66,96 @@ forEachEngine('HTTP platform', startTestPlatform, (env) => {
     expect(huge.statusCode).toBe(400);
     expect(huge.json().errors).toEqual([{ field: 'query.q', code: 'FIELD_TOO_LONG', detail: 'Trường "query.q" dài quá 100 ký tự.' }]);
   });
+
+  it('refuses a JSON body nested deeper than 64 levels before anything walks it, and parses 40 levels', async () => {
+    const { app } = env();
+    const nested = (levels: number) => `{"username":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)},"password":"x"}`;
+    const deep = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: `{"data":{"foo":${'['.repeat(5000)}${']'.repeat(5000)}}}`, headers: { 'content-type': 'application/json' } });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(deep.json()).toMatchObject({ code: 'BODY_TOO_DEEP', detail: 'Nội dung JSON lồng nhau sâu quá 64 cấp.' });
+    const en = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: nested(65), headers: { 'content-type': 'application/json', 'accept-language': 'en' } });
+    expect(en.json()).toMatchObject({ status: 400, code: 'BODY_TOO_DEEP', detail: 'The JSON body is nested more than 64 levels deep.' });
+    // 40 and 64 levels are parsed and reach the route's schema, which wants a string.
+    for (const levels of [40, 64]) {
+      const ok = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: nested(levels), headers: { 'content-type': 'application/json' } });
+      expect(ok.json().errors, String(levels)).toEqual([{ field: 'body.username', code: 'FIELD_TYPE', detail: 'Trường "body.username" phải có kiểu string.' }]);
+    }
+  });
+
+  it('refuses numbers that type coercion makes infinite (`?pageSize=Infinity` reached SQL: a 500 found by the fuzzer)', async () => {
+    const { app } = env();
+    for (const q of ['pageSize=Infinity', 'page=-Infinity', 'page=1e400']) {
+      const r = await app.inject({ url: `/api/v1/units?${q}` });
+      expect(r.statusCode, q).toBe(400);
+      expect(r.json(), q).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: `query.${q.split('=')[0]}`, code: 'FIELD_TYPE' }] });
+    }
+    expect((await app.inject({ url: '/api/v1/units?pageSize=200&page=2' })).statusCode).toBe(200);
+  });
+
+  it('refuses text holding NUL, which PostgreSQL cannot store (search words and a sign-in name answered 500: found by the fuzzer)', async () => {
+    const { app } = env();
+    for (const url of ['/api/v1/units?q=c%E1%BA%A9m%00ho%C3%A0ng', '/api/v1/services?q=a%00b']) {
+      const r = await app.inject({ url });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().errors, url).toEqual([{ field: 'query.q', code: 'FIELD_INVALID', detail: 'Trường "query.q" không hợp lệ.' }]);
+    }
+    const signIn = await app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload: { username: 'admin\u0000', password: 'Mot-cua-2026!' } });
+    expect(signIn.statusCode).toBe(400);
+    expect(signIn.json().errors).toMatchObject([{ field: 'body.username', code: 'FIELD_INVALID' }]);
+    expect((await app.inject({ url: '/api/v1/units?q=c%E1%BA%A9m%20ho%C3%A0ng' })).statusCode).toBe(200);
+  });
+
+  it('answers URLs the router refuses (bad percent-encoding, overlong parameter) with catalogue problems (found by the fuzzer)', async () => {
+    const { app } = env();
+    for (const url of ['/api/v1/units/%ED%A0%80', '/api/v1/units/%', '/api/v1/pins/x%ZZ']) {
+      const r = await app.inject({ url, headers: { 'accept-language': 'en' } });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.headers['content-type'], url).toBe('application/problem+json; charset=utf-8');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.json(), url).toMatchObject({ status: 400, code: 'URL_MALFORMED', detail: 'The request URL is not valid (bad percent-encoding or not UTF-8).' });
+    }
+    // (A GET falls through to the web UI's catch-all, which answers 404; other methods have none.)
+    const long = await app.inject({ method: 'POST', url: `/api/v1/eid/applications/${'1'.repeat(201)}/decision`, payload: { decision: 'approve' } });
+    expect(long.statusCode).toBe(431);
+    expect(long.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(long.json()).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE', detail: 'Phần tiêu đề hoặc địa chỉ (URL) của yêu cầu quá dài.' });
+  });
+
+  it('answers overlong paths of the web UI with the page or a 404, never a 500', async () => {
+    const { app } = env();
+    const page = await app.inject({ url: `/${'a'.repeat(300)}`, headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('<div id="root">');
+    for (const url of [`/${'a'.repeat(256)}`, `/assets/${'b'.repeat(300)}.js`, `/assets/${'é'.repeat(200)}.js`]) {
+      const r = await app.inject(url);
+      expect(r.statusCode, url).toBe(404);
+      expect(r.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND', status: 404 });
+    }
+    // A file of the build still comes from disk.
+    expect((await app.inject('/favicon.svg')).headers['content-type']).toContain('image/svg+xml');
+  });
+
+  it('answers a wrong method on an existing path with 405 and Allow, an unknown path with 404', async () => {
+    const { app } = env();
+    for (const [method, url, allow] of [
+      ['PUT', '/api/v1/eid/applications', 'GET, HEAD, POST'],
+      ['DELETE', '/api/v1/track/000.00.30.H23-260301-0001', 'GET, HEAD'],
+      ['OPTIONS', '/api/v1/units', 'GET, HEAD'],
+      ['POST', '/api/v1/units/30', 'GET, HEAD'],
+    ] as const) {
+      const r = await app.inject({ method, url });
+      expect(r.statusCode, `${method} ${url}`).toBe(405);
+      expect(r.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(r.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(r.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED', detail: `Phương thức ${method} không dùng được cho địa chỉ này.` });
+    }
+    const none = await app.inject({ method: 'DELETE', url: '/api/v1/nope' });
+    expect(none.statusCode).toBe(404);
+    expect(none.headers.allow).toBeUndefined();
+    expect((await app.inject({ method: 'DELETE', url: '/somewhere' })).json().code).toBe('ROUTE_NOT_FOUND');
+  });
 });
 
 describe('HTTP platform when PostgreSQL goes away', () => {
@@ -127,4 +217,45 @@ it('never writes a personal identification number or phone number to the log', a
   const log = lines.join('');
   expect(log).toContain('/api/v1/citizens/*********234?phone=*******678');
   expect(log).not.toMatch(/030095001234|0912345678|secret-token-1/);
+});
+
+it('answers an oversize URL with a 431 problem document, not a bare socket error', async () => {
+  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
+  const ctx = await openContext(config, { seed: false });
+  const app = await buildHttp(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const port = (app.server.address() as net.AddressInfo).port;
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/units?q=${'a'.repeat(100_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    const body = (await res.json()) as { detail: string };
+    expect(body).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE', type: '/api/problems#HEADERS_TOO_LARGE' });
+    expect(body.detail).toBe('Phần tiêu đề hoặc địa chỉ (URL) của yêu cầu quá dài. / The request headers or URL are too long.');
+  } finally {
+    await app.close();
+    await ctx.db.close();
+  }
+});
+
+it('exposes Prometheus metrics by route template, never by URL, and asks for the token when one is set', async () => {
+  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', MOTCUA_METRICS_TOKEN: 'metrics-token-0123456789' });
+  const ctx = await openContext(config, { seed: false });
+  const app = await buildHttp(ctx);
+  try {
+    await app.inject('/api/v1/citizens/030095001234');
+    await app.inject('/healthz');
+    expect((await app.inject('/metrics')).statusCode).toBe(401);
+    const res = await app.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain('motcua_http_request_duration_seconds_count{method="GET",route="/api/v1/citizens/:key",status_code="401"} 1');
+    expect(res.body).toContain('motcua_http_request_duration_seconds_count{method="GET",route="/healthz",status_code="200"} 1');
+    expect(res.body).toMatch(/motcua_queue_depth\{queue="outbox"\} 0/);
+    expect(res.body).toContain('motcua_process_resident_memory_bytes');
+    expect(res.body).not.toContain('030095001234');
+  } finally {
+    await app.close();
+    await ctx.db.close();
+  }
 });

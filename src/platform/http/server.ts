@@ -4,13 +4,17 @@
  * (`/api/openapi.json`, docs UI at `/api/docs`), health (`/healthz`) and readiness (`/readyz`)
  * probes, and the built web UI at `/`.
  *
- * Limits: request body `MOTCUA_BODY_LIMIT` bytes (default 1 MiB); path parameters 200 characters;
- * page size 1–200; unknown query and body members are rejected (schemas are closed).
+ * Limits: request body `MOTCUA_BODY_LIMIT` bytes (default 1 MiB); JSON bodies nested at most 64
+ * levels (BODY_TOO_DEEP); path parameters 200 characters (431 HEADERS_TOO_LARGE); a URL that is
+ * not valid percent-encoded UTF-8 400 URL_MALFORMED; numbers finite and text without NUL; page size 1–200; unknown
+ * query and body members are rejected (schemas are closed). A path served under other methods answers 405
+ * METHOD_NOT_ALLOWED with `Allow`; an unknown one 404 ROUTE_NOT_FOUND (or the web UI's page).
  */
 import fs from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import accepts from '@fastify/accepts';
 import helmet, { type HelmetOptions } from 'helmet';
 import swagger from '@fastify/swagger';
@@ -18,10 +22,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError, errorCatalogue } from '../errors.js';
+import { AppError, errorCatalogue, formatMessage, validationError, type FieldError } from '../errors.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Api, AppContext, PlatformModule } from '../module.js';
 import { bearerToken, type AuthProvider } from '../auth.js';
+import { registerMetrics } from './metrics.js';
 import { languageOf, problemOf, PROBLEM_CONTENT_TYPE, toAppError } from './problem.js';
 
 export interface HttpServerOptions {
@@ -35,30 +40,102 @@ export interface HttpServerOptions {
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** Deepest nesting of arrays and objects a JSON request body may have (the top level is 1). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether a parsed JSON value nests arrays and objects more than `limit` levels deep (`{}` and
+ * `[]` are level 1, `{"a":[1]}` level 2). Iterative, so a hostile body of thousands of levels
+ * (a few KB) cannot overflow the stack here; it is refused before recursive code (schema
+ * validation, safe-stable-stringify in logs and idempotency hashes) ever sees it.
+ */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * The first value of a validated request part the database cannot take, as a field error, or
+ * undefined. Two kinds, both found by the fuzzer (trials/fuzz.ts) as 500s from deep inside SQL:
+ *
+ * - a number that is not finite: Ajv's type coercion (`coerceTypes`) turns the strings
+ *   "Infinity", "-Infinity" and "1e400" into ±Infinity and then skips the numeric keywords
+ *   (minimum, maximum) for a non-finite number, so `?pageSize=Infinity` passed
+ *   `Type.Integer({ maximum: 200 })` (FIELD_TYPE);
+ * - a string holding U+0000 (NUL): PostgreSQL text cannot hold it ("invalid byte sequence for
+ *   encoding UTF8: 0x00"), so `?q=a%00b` or a NUL in a sign-in name failed the query (FIELD_INVALID).
+ *   No text of the platform (names, addresses, codes, notes, search words) contains it.
+ *
+ * Walks plain objects and arrays only (not a raw body's Buffer or stream), iteratively.
+ */
+export function unstorableField(context: string, value: unknown): FieldError | undefined {
+  const stack: [unknown, string][] = [[value, context]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { field: at, code: 'FIELD_TYPE', params: { expected: 'number' } };
+      continue;
+    }
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return { field: at, code: 'FIELD_INVALID' };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    // Plain objects: `{}`, `Object.create(null)`, and the parsed query string (an object whose
+    // prototype has no prototype, as fast-querystring makes it).
+    const proto = Object.getPrototypeOf(v) as object | null;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) continue;
+    for (const [k, child] of Object.entries(v)) stack.push([child, `${at}.${k}`]);
+  }
+  return undefined;
+}
+
+/**
+ * Answers a request the HTTP parser refused (431 for oversize headers or URL, 400 otherwise) as a
+ * problem document in Vietnamese with the English beside it; sockets already gone are left alone.
+ */
+function answerClientError(err: Error, socket: Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const code = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BODY_MALFORMED';
+  const def = errorCatalogue[code];
+  const body = JSON.stringify({
+    type: `/api/problems#${code}`,
+    title: formatMessage(def.vi, { reason: 'HTTP' }),
+    status: def.status,
+    detail: `${formatMessage(def.vi, { reason: 'HTTP' })} / ${formatMessage(def.en, { reason: 'HTTP' })}`,
+    code,
+  });
+  socket.end(
+    `HTTP/1.1 ${def.status} ${def.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Ajv options of every route's validation: all errors at once (each failing field listed), query
+ * strings and form fields coerced to their declared types (`?page=2` → 2; see `Nullable` in
+ * ./schemas.ts for why nullable fields are not `anyOf`), defaults filled, unknown properties kept
+ * for `additionalProperties: false` to refuse, numbers finite (see also {@link unstorableField}),
+ * `x-form` (the human form of a value) allowed.
+ */
+export const AJV_OPTIONS: { allErrors: true; verbose: true; coerceTypes: 'array'; useDefaults: true; removeAdditional: false; strictNumbers: true; keywords: string[] } = {
+  allErrors: true,
+  verbose: true,
+  coerceTypes: 'array',
+  useDefaults: true,
+  removeAdditional: false,
+  // A JSON number too large for a double (`1e400`) parses as Infinity: not a number of any schema.
+  strictNumbers: true,
+  keywords: ['x-form'],
+};
+
 /** Builds (does not start) the HTTP server with every module's routes mounted under `/api/v1`. */
 export async function createHttpServer(ctx: AppContext, modules: PlatformModule[], options: HttpServerOptions): Promise<Api> {
-  const app = Fastify({
-    loggerInstance: ctx.logger,
-    bodyLimit: ctx.config.bodyLimit,
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
-    return503OnClosing: true,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
-    },
-    ajv: {
-      customOptions: {
-        allErrors: true,
-        verbose: true,
-        coerceTypes: 'array',
-        useDefaults: true,
-        removeAdditional: false,
-        keywords: ['x-form'],
-      },
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-
-  await app.register(accepts);
   const securityHeaders = staticSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
@@ -69,6 +146,9 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // No <base> element and no plugins anywhere (OWASP ASVS 5.0 §3.4.3).
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
         upgradeInsecureRequests: null,
       },
     },
@@ -76,12 +156,72 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
     // Strict-Transport-Security means something only over TLS.
     strictTransportSecurity: ctx.config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000 } : false,
   });
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: ctx.config.bodyLimit,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    // Node's HTTP parser refuses oversize headers or URLs before Fastify sees a request; answer
+    // those as problem+json too (RFC 9457), in both languages since no header could be read.
+    clientErrorHandler: answerClientError,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { ...AJV_OPTIONS, keywords: [...AJV_OPTIONS.keywords] } },
+    // The router refuses some URLs before any hook, handler or error handler runs: a path that is
+    // not valid percent-encoded UTF-8 (`%`, `%ED%A0%80`: FST_ERR_BAD_URL) and a path parameter over
+    // maxParamLength (FST_ERR_MAX_PARAM_LENGTH). Fastify's own answer to them is plain JSON; they
+    // leave as catalogue problems (URL_MALFORMED 400; HEADERS_TOO_LARGE 431, as Node answers an
+    // oversize URL) with the usual security headers.
+    frameworkErrors: (err, request, reply) => {
+      const appError =
+        err.code === 'FST_ERR_BAD_URL'
+          ? new AppError('URL_MALFORMED')
+          : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? new AppError('HEADERS_TOO_LARGE')
+            : new AppError('INTERNAL_ERROR', { requestId: request.id }, { cause: err });
+      if (appError.status >= 500) request.log.error({ err, code: appError.code }, 'request failed');
+      void (reply as unknown as FastifyReply)
+        .headers(securityHeaders)
+        .header('x-request-id', request.id)
+        .header('cache-control', 'no-store')
+        .status(appError.status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problemOf(appError, languageOf(request), request));
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON bodies: Fastify's own parser (secure-json-parse: prototype poisoning refused), then a
+  // depth limit before any schema, logger or hash walks the value recursively.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (err, value) => {
+      if (err) return done(err, undefined);
+      if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) return done(new AppError('BODY_TOO_DEEP', { limit: MAX_JSON_DEPTH }), undefined);
+      return done(null, value);
+    });
+  });
+
+  await app.register(accepts);
   app.addHook('onRequest', async (_request, reply) => {
     reply.headers(securityHeaders);
   });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answers of the API may hold personal data: no browser or proxy keeps them (ASVS 5.0 §14.3.2),
+    // unless a route chose its own caching (a duty calendar, boundary files).
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  // Request forgery: a state-changing request a browser sent from another site is refused before
+  // anything else looks at it (see crossSiteSource).
+  const publicOrigin = new URL(ctx.config.publicUrl).origin;
+  app.addHook('onRequest', async (request) => {
+    const site = crossSiteSource(request, publicOrigin);
+    if (site !== undefined) throw new AppError('CROSS_SITE_REQUEST', { site });
   });
 
   // Authentication, then the one permission check (a route's `config.permission`), before any
@@ -96,7 +236,18 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
     if (!request.principal.permissions.has(needed)) throw new AppError('FORBIDDEN');
   });
 
+  // After validation: values no schema should have let through and the database cannot take (a
+  // number coerced to ±Infinity, a string with NUL; see unstorableField).
+  app.addHook('preHandler', async (request) => {
+    const bad = unstorableField('query', request.query) ?? unstorableField('params', request.params) ?? unstorableField('body', request.body);
+    if (bad !== undefined) throw validationError([bad]);
+  });
+
   app.setErrorHandler(async (err, request, reply) => {
+    // @fastify/static refuses paths it cannot verify on disk (a segment longer than the file
+    // system allows: ENAMETOOLONG; `..`, `//`, aliases) with a 403 error of its own: such a page
+    // does not exist, so it is answered as any unknown page (the web UI, or 404 ROUTE_NOT_FOUND).
+    if ((err as { code?: string }).code === 'FST_STATIC_FORBIDDEN_PATH') return reply.callNotFound();
     const appError = isDatabaseUnavailable(err) ? new AppError('SERVICE_UNAVAILABLE', {}, { cause: err }) : toAppError(err, request);
     if (appError.status >= 500) request.log.error({ err, code: appError.code }, 'request failed');
     if (appError.code === 'RATE_LIMITED' && appError.params.retryAfter) reply.header('retry-after', String(appError.params.retryAfter));
@@ -121,6 +272,7 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
 
   // --- platform routes ------------------------------------------------------------------------------
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  registerMetrics(app, ctx, ctx.config.metricsToken);
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     if (!(await ctx.db.ping())) throw new AppError('SERVICE_UNAVAILABLE');
@@ -151,6 +303,8 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
     },
     { prefix: '/api/v1' },
   );
+  // Routes outside /api/v1 (the OpenID Connect provider at /oidc), each module in its own context.
+  for (const m of modules) if (m.rootRoutes) await app.register(async (root) => m.rootRoutes!(root as unknown as Api, ctx));
 
   // Swagger UI's own logo carries an inline <style>: its page alone may use inline styles.
   await app.register(swaggerUi, {
@@ -173,11 +327,74 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
     if (wantsPage && (request.headers.accept ?? '').includes('text/html')) {
       return reply.type('text/html; charset=utf-8').send(fs.createReadStream(indexHtml));
     }
+    // RFC 9110 §15.5.6: a path served under other methods answers 405 with the list of them.
+    const allow = ROUTE_METHODS.filter((method) => method !== request.method && isExplicitRoute(app.findRoute({ method, url: pathname })));
+    if (allow.length > 0) {
+      reply.header('allow', allow.join(', '));
+      return reply.status(405).type(PROBLEM_CONTENT_TYPE).send(problemOf(new AppError('METHOD_NOT_ALLOWED', { method: request.method }), languageOf(request), request));
+    }
     const err = new AppError('ROUTE_NOT_FOUND', { method: request.method, path: pathname.slice(0, 200) });
     return reply.status(404).type(PROBLEM_CONTENT_TYPE).send(problemOf(err, languageOf(request), request));
   });
 
   return app as unknown as Api;
+}
+
+/** Methods the API's routes use, in the order an `Allow` header lists them. */
+const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * Whether a route found for a path is one of its own, not a catch-all (`/*` of the web UI's files,
+ * which answers every GET and falls back to the not-found handler itself).
+ */
+function isExplicitRoute(found: { params: Record<string, string | undefined> } | null): boolean {
+  return found !== null && !('*' in found.params);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Browser-based request forgery (CSRF, OWASP ASVS 5.0 §3.5.1–3.5.3): the other site a browser sent
+ * a state-changing request (any method but GET, HEAD, OPTIONS) from, or undefined when it may pass.
+ * Browsers say where a request comes from in `Sec-Fetch-Site` (W3C Fetch Metadata): `same-origin`
+ * and `none` (the user's own action) pass, `same-site` and `cross-site` do not. A request without
+ * it is judged by `Origin` (RFC 6454): none passes (not a browser); otherwise its host must be the
+ * request's `Host`, or the whole origin that of `MOTCUA_PUBLIC_URL` (`publicOrigin`). This is the
+ * algorithm of Go's `net/http.CrossOriginProtection`. Answers at most 100 characters.
+ *
+ * The API authenticates with bearer tokens, which a browser never attaches by itself, so a forged
+ * request carries no credentials; the check is defence in depth, and it stops another site from
+ * using a visitor's browser (on a commune's network, say) to post applications or files. Paths
+ * under `/oidc/` are left to the OpenID provider: portals post to it across sites by design
+ * (authorization requests, RP-initiated logout), and its own pages check a CSRF token bound to the
+ * interaction and `Origin` (src/sso/http.ts).
+ */
+export function crossSiteSource(request: Pick<FastifyRequest, 'method' | 'url' | 'headers'>, publicOrigin: string): string | undefined {
+  if (SAFE_METHODS.has(request.method) || request.url.startsWith('/oidc/')) return undefined;
+  const header = (name: string) => {
+    const v = request.headers[name];
+    return typeof v === 'string' ? v.trim() : undefined;
+  };
+  const origin = header('origin');
+  const fetchSite = header('sec-fetch-site')?.toLowerCase();
+  if (fetchSite !== undefined) return fetchSite === 'same-origin' || fetchSite === 'none' ? undefined : (origin ?? fetchSite).slice(0, 100);
+  if (origin === undefined) return undefined;
+  // `Host` read as a URL of the origin's scheme, so `localhost:80` and `http://localhost` agree.
+  const hostOf = (scheme: string, host: string | undefined) => {
+    try {
+      return host ? new URL(`${scheme}//${host}`).host : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  let from: URL | undefined;
+  try {
+    from = new URL(origin);
+  } catch {
+    from = undefined;
+  }
+  const ok = from !== undefined && (from.origin === publicOrigin || from.host === hostOf(from.protocol, header('host')));
+  return ok ? undefined : origin.slice(0, 100);
 }
 
 /**

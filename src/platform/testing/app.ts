@@ -13,8 +13,11 @@ export interface TestPlatform {
 }
 
 export async function startTestPlatform(t: TestDatabase, env: Record<string, string> = {}): Promise<TestPlatform> {
-  // Unit answers revalidated on every request, so a test sees its own imports at once.
-  const config = loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: 'silent', MOTCUA_WEB_DIR: 'web/dist', MOTCUA_UNITS_CACHE_MS: '0', MOTCUA_DEMO: 'off', ...env });
+  // Unit answers revalidated on every request, so a test sees its own imports at once. Staff
+  // without a second factor sign in with their password (tests sign one account in several times
+  // within 30 seconds, which a TOTP code, accepted once, would not allow); the staff sign-in
+  // tests (src/identity) set MOTCUA_STAFF_TOTP=required.
+  const config = loadConfig({ DATABASE_URL: t.url, LOG_LEVEL: 'silent', MOTCUA_WEB_DIR: 'web/dist', MOTCUA_UNITS_CACHE_MS: '0', MOTCUA_DEMO: 'off', MOTCUA_STAFF_TOTP: 'optional', ...env });
   const ctx = await openContext(config, { db: t.db, seed: true });
   const app = await buildHttp(ctx);
   await app.ready();

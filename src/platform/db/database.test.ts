@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { Database, SAFETY_NET_PAGES } from './database.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-db-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+it('copies the SQLite write-ahead log back from a worker thread, leaving the writer’s own checkpoint as a safety net only', async () => {
+  const file = path.join(dir, 'checkpoint.sqlite');
+  const db = await Database.open(`sqlite:${file}`, { backgroundCheckpoint: true });
+  try {
+    expect(db.sqliteHandle!.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_PAGES);
+    await sql`create table notes (id integer primary key, body text not null)`.execute(db.kysely);
+    // 2,000 rows of 1 kB in 20 transactions: about 500 pages of log, under the writer's own threshold.
+    for (let t = 0; t < 20; t++) {
+      await db.transaction(async (trx) => {
+        for (let i = 0; i < 100; i++) await sql`insert into notes (body) values (${`Thôn Hoàng Xá ${t}-${i} `.padEnd(1000, '·')})`.execute(trx);
+      });
+    }
+    const deadline = Date.now() + 5000;
+    while (db.checkpointer!.stats.checkpointedPages < 400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(db.checkpointer!.stats).toMatchObject({ errors: 0 });
+    expect(db.checkpointer!.stats.checkpointedPages).toBeGreaterThanOrEqual(400);
+  } finally {
+    await db.close();
+  }
+  // Everything is in the database file once closed, and it reopens with every row.
+  const again = await Database.open(`sqlite:${file}`);
+  expect((await sql<{ n: number }>`select count(*) as n from notes`.execute(again.kysely)).rows[0]!.n).toBe(2000);
+  await again.close();
+});
+
+it('opens without a worker unless asked, and in memory never', async () => {
+  const plain = await Database.open(`sqlite:${path.join(dir, 'plain.sqlite')}`);
+  const memory = await Database.open('sqlite::memory:', { backgroundCheckpoint: true });
+  expect(plain.checkpointer).toBeUndefined();
+  expect(memory.checkpointer).toBeUndefined();
+  expect(plain.sqliteHandle!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  await plain.close();
+  await memory.close();
+});
+
+it('maps a SQLite file into memory when asked (the server), never a database in memory', async () => {
+  const file = await Database.open(`sqlite:${path.join(dir, 'mapped.sqlite')}`);
+  const memory = await Database.open('sqlite::memory:');
+  expect(file.sqliteHandle!.pragma('mmap_size', { simple: true })).toBe(0);
+  file.memoryMap(64 * 1024 * 1024);
+  memory.memoryMap(64 * 1024 * 1024);
+  expect(file.sqliteHandle!.pragma('mmap_size', { simple: true })).toBe(67_108_864);
+  expect(memory.sqliteHandle!.pragma('mmap_size', { simple: true }) ?? 0).toBe(0); // no file: no row at all
+  file.memoryMap(0);
+  expect(file.sqliteHandle!.pragma('mmap_size', { simple: true })).toBe(0);
+  await file.close();
+  await memory.close();
+});
