@@ -4,7 +4,7 @@ import { STAFF_ROLES, type StaffRole } from '../platform/auth.js';
 import { cliActor, printJson } from '../platform/cli.js';
 import type { AppContext } from '../platform/module.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
-import { changeStaffPassword, createStaff } from './staff.js';
+import { changeStaffPassword, createStaff, resetStaffTotp } from './staff.js';
 
 export function identityCli(program: Command, open: () => Promise<AppContext>): void {
   const staff = program.command('staff').description('Staff accounts');
@@ -39,5 +39,15 @@ export function identityCli(program: Command, open: () => Promise<AppContext>): 
       const ctx = await open();
       await changeStaffPassword(ctx.db, opts.username, password, cliActor());
       printJson({ username: opts.username.toLowerCase(), passwordChanged: true });
+    });
+
+  staff
+    .command('reset-totp')
+    .description('Remove the second factor of an account whose phone (authenticator app) is lost or replaced, and end its sessions; it sets up a new one at its next sign-in. Check who is asking first: until then, whoever has the password can.')
+    .argument('<username>', 'the account')
+    .action(async (username: string) => {
+      const ctx = await open();
+      await resetStaffTotp(ctx.db, username, cliActor());
+      printJson({ username: username.trim().toLowerCase(), totpReset: true });
     });
 }

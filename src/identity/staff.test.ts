@@ -14,7 +14,7 @@ forEachEngine('staff accounts', startTestPlatform, (env) => {
   it('creates a commune officer of Xã Cẩm Hoàng with the role permissions', async () => {
     const p = await create('canbo.camhoang', 'Cam-Hoang-2023!', 'COMMUNE_OFFICER', '10897');
     expect(p).toMatchObject({ username: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897' });
-    expect([...p.permissions].sort()).toEqual(['citizen.read', 'reports.read']);
+    expect([...p.permissions].sort()).toEqual(['citizen.read', 'desk.help-log', 'desk.manage', 'dossier.intake', 'dossier.process', 'reports.read']);
   });
 
   it('refuses weak passwords, taken usernames, unknown units and unscoped non-admins, each with its code', async () => {
