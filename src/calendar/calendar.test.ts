@@ -60,6 +60,14 @@ describe('working days', () => {
     expect(dates(statutoryHolidays(2023))).toEqual(expect.arrayContaining(['2023-01-02', '2023-01-23', '2023-01-24', '2023-01-25', '2023-01-26', '2023-05-02', '2023-05-03']));
   });
 
+  it('covers the years of its lunar tables, 1900–2199 (Tết 2199 on Saturday 26 January, its eve on the 25th), and refuses others', () => {
+    expect(dates(statutoryHolidays(2199))).toContain('2199-01-25');
+    expect(dates(statutoryHolidays(1900))).toContain('1900-01-31');
+    expect(() => statutoryHolidays(2200)).toThrow(expect.objectContaining({ code: 'CALENDAR_YEAR_UNSUPPORTED', status: 400 }));
+    expect(() => cal.reason('1899-12-31')).toThrow(expect.objectContaining({ code: 'CALENDAR_YEAR_UNSUPPORTED' }));
+    expect(() => cal.deadline('2199-12-29T09:00:00+07:00', 5)).toThrow(expect.objectContaining({ code: 'CALENDAR_YEAR_UNSUPPORTED', params: { date: '2200-01-01', min: 1900, max: 2199 } }));
+  });
+
   it('keeps 11 statutory weekdays off a year net of make-up Saturdays (2024, 2025), 12 in 2026 with 24 November', () => {
     for (const [year, n] of [[2024, 11], [2025, 11], [2026, 12]] as const) {
       const off = OFFICIAL_DAYS_2024_2026.filter((e) => e.date.startsWith(String(year)) && e.kind === 'day_off').length;
@@ -89,6 +97,28 @@ forEachEngine('calendar API', startTestPlatform, (env) => {
     expect(bad.json().errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort()).toEqual(['query.cutoff FIELD_FORMAT', 'query.receivedAt FIELD_FORMAT', 'query.workingDays FIELD_OUT_OF_RANGE']);
     const range = await env().app.inject('/api/v1/calendar/days?from=2024-01-01&to=2030-01-01');
     expect(range.json().code).toBe('CALENDAR_RANGE_TOO_LONG');
+    const reversed = await env().app.inject({ url: '/api/v1/calendar/days?from=2026-03-02&to=2026-03-01', headers: { 'accept-language': 'en' } });
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json()).toMatchObject({ code: 'CALENDAR_RANGE_REVERSED', detail: 'The start date 2026-03-02 is after the end date 2026-03-01.' });
+  });
+
+  it('answers days and deadlines outside the years 1900–2199 with CALENDAR_YEAR_UNSUPPORTED, not a 500', async () => {
+    const { app } = env();
+    const days = await app.inject('/api/v1/calendar/days?from=2200-01-01&to=2200-01-01');
+    expect(days.statusCode).toBe(400);
+    expect(days.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(days.json()).toMatchObject({ code: 'CALENDAR_YEAR_UNSUPPORTED', detail: 'Ngày 2200-01-01 nằm ngoài phạm vi lịch ngày làm việc (các năm 1900–2199).' });
+    const before = await app.inject({ url: '/api/v1/calendar/days?from=1899-12-31&to=1900-01-02', headers: { 'accept-language': 'en' } });
+    expect(before.json()).toMatchObject({ status: 400, code: 'CALENDAR_YEAR_UNSUPPORTED', detail: 'Date 1899-12-31 is outside the working-day calendar (years 1900–2199).' });
+    const deadline = await app.inject(`/api/v1/calendar/deadline?receivedAt=${encodeURIComponent('2200-06-01T10:00:00+07:00')}&workingDays=30`);
+    expect(deadline.statusCode).toBe(400);
+    expect(deadline.json().code).toBe('CALENDAR_YEAR_UNSUPPORTED');
+    // A due date that would fall in 2200 is refused too; the last days of 2199 are still answered.
+    const across = await app.inject(`/api/v1/calendar/deadline?receivedAt=${encodeURIComponent('2199-12-20T10:00:00+07:00')}&workingDays=30`);
+    expect(across.json()).toMatchObject({ code: 'CALENDAR_YEAR_UNSUPPORTED', detail: 'Ngày 2200-01-01 nằm ngoài phạm vi lịch ngày làm việc (các năm 1900–2199).' });
+    const last = await app.inject('/api/v1/calendar/days?from=2199-12-30&to=2199-12-31');
+    expect(last.statusCode).toBe(200);
+    expect(last.json().total).toBe(0);
   });
 
   it('lets an administrator add next year’s schedule, refusing a make-up working day on a weekday', async () => {

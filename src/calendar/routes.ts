@@ -1,9 +1,12 @@
 /**
  * HTTP routes of the calendar, under `/api/v1`:
- * - `GET /calendar/days?from=&to=` — non-working days with their reasons (at most 3 years);
+ * - `GET /calendar/days?from=&to=` — non-working days with their reasons (at most 3 years;
+ *   CALENDAR_RANGE_REVERSED when `from` is after `to`, CALENDAR_RANGE_TOO_LONG beyond 1100 days);
  * - `GET /calendar/deadline?receivedAt=&workingDays=[&cutoff=HH:MM]` — the due date of a time limit
  *   in working days, with the days skipped (day of receipt = day 0; after the cut-off, 15:00 by
  *   default, counting starts from the next working day);
+ * Both answer CALENDAR_YEAR_UNSUPPORTED (400) for a day outside the years 1900–2199 the calendar
+ * covers (the range of its lunar tables, see rules.ts), a due date past 2199 included.
  * - `POST /calendar/days` (units.manage) — add or correct schedule entries (a yearly decision).
  */
 import { Temporal } from 'temporal-polyfill';
@@ -22,7 +25,8 @@ export async function calendarRoutes(api: Api, ctx: AppContext): Promise<void> {
     async (request) => {
       const { from, to } = request.query;
       const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
-      if (days < 0 || days > MAX_RANGE_DAYS) throw new AppError('CALENDAR_RANGE_TOO_LONG', { max: MAX_RANGE_DAYS });
+      if (days < 0) throw new AppError('CALENDAR_RANGE_REVERSED', { from, to });
+      if (days > MAX_RANGE_DAYS) throw new AppError('CALENDAR_RANGE_TOO_LONG', { max: MAX_RANGE_DAYS });
       const items = (await workingCalendar(ctx.db)).nonWorkingDays(from, to);
       return { items, total: items.length };
     },

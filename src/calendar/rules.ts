@@ -9,7 +9,25 @@
  */
 import { LunarCalendar } from '@dqcai/vn-lunar';
 import { Temporal } from 'temporal-polyfill';
+import { AppError } from '../platform/errors.js';
 import type { CalendarEntry } from './model.js';
+
+/**
+ * The years the working-day calendar covers. The lunar tables of @dqcai/vn-lunar run from 1200 to
+ * 2199 (its README; a lunar date outside them converts to day 0 of month 0 of year 0); before
+ * 15 October 1582 it also gives Julian-calendar dates, which Temporal (proleptic Gregorian) would
+ * misread. No dossier is dated before 1900, so the calendar answers 1900–2199.
+ */
+export const CALENDAR_FIRST_YEAR = 1900;
+export const CALENDAR_LAST_YEAR = 2199;
+
+/**
+ * Throws CALENDAR_YEAR_UNSUPPORTED (400) unless `year` lies in 1900–2199; `date` is the date (or
+ * year) the caller asked about, named in the message.
+ */
+export function assertCalendarYear(year: number, date: string): void {
+  if (!(year >= CALENDAR_FIRST_YEAR && year <= CALENDAR_LAST_YEAR)) throw new AppError('CALENDAR_YEAR_UNSUPPORTED', { date, min: CALENDAR_FIRST_YEAR, max: CALENDAR_LAST_YEAR });
+}
 
 const RULE = 'Bộ luật Lao động 2019 Điều 111–112 (tính theo quy tắc; chưa có lịch nghỉ chính thức)';
 
@@ -22,8 +40,12 @@ function isWeekend(date: string): boolean {
   return Temporal.PlainDate.from(date).dayOfWeek >= 6;
 }
 
-/** The statutory days off of `year` by rule, with substitute days for those on weekends. */
+/**
+ * The statutory days off of `year` by rule, with substitute days for those on weekends.
+ * Errors: CALENDAR_YEAR_UNSUPPORTED for a year outside 1900–2199.
+ */
 export function statutoryHolidays(year: number): CalendarEntry[] {
+  assertCalendarYear(year, String(year));
   const tet = Temporal.PlainDate.from(solarOfLunar(1, 1, year));
   const holidays: [string, string, string][] = [
     [`${year}-01-01`, 'Tết Dương lịch', "New Year's Day"],

@@ -15,6 +15,7 @@ import type { CalendarEntry } from './model.js';
 import { OFFICIAL_DAYS_2024_2026 } from './official-days.js';
 import { allEntries, countEntries, upsertEntries, type CalendarTables } from './store.js';
 import { WorkingCalendar } from './working-days.js';
+import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR } from './rules.js';
 
 type Db = Kysely<CalendarTables>;
 
@@ -22,7 +23,10 @@ export async function workingCalendar(db: Database): Promise<WorkingCalendar> {
   return new WorkingCalendar(await allEntries(db.as<CalendarTables>()));
 }
 
-/** Checks entries; a working-day entry must be a Saturday or Sunday, a day off a weekday. */
+/**
+ * Checks entries; a working-day entry must be a Saturday or Sunday, a day off a weekday, and every
+ * date within the years the calendar covers (1900–2199, CALENDAR_YEAR_UNSUPPORTED).
+ */
 export function checkEntries(raw: unknown): CalendarEntry[] {
   if (!Array.isArray(raw)) throw new AppError('CALENDAR_FILE_INVALID', { reason: 'expected a JSON array' });
   const errors: FieldError[] = [];
@@ -35,6 +39,9 @@ export function checkEntries(raw: unknown): CalendarEntry[] {
     if (e?.kind !== 'day_off' && e?.kind !== 'working_day') errors.push({ field: at('kind'), code: 'FIELD_NOT_ALLOWED_VALUE', params: { expected: 'day_off, working_day' } });
     if (!['statutory', 'substitute', 'official_schedule'].includes(String(e?.basis))) errors.push({ field: at('basis'), code: 'FIELD_NOT_ALLOWED_VALUE', params: { expected: 'statutory, substitute, official_schedule' } });
     for (const f of ['name_vi', 'name_en', 'source']) if (typeof e?.[f] !== 'string' || (e[f] as string).trim() === '') errors.push({ field: at(f), code: 'FIELD_REQUIRED' });
+    if (errors.length === before && !(Number(date.slice(0, 4)) >= CALENDAR_FIRST_YEAR && Number(date.slice(0, 4)) <= CALENDAR_LAST_YEAR)) {
+      errors.push({ field: at('date'), code: 'CALENDAR_YEAR_UNSUPPORTED', params: { date, min: CALENDAR_FIRST_YEAR, max: CALENDAR_LAST_YEAR } });
+    }
     if (errors.length === before) {
       const weekend = Temporal.PlainDate.from(date).dayOfWeek >= 6;
       if ((e.kind === 'working_day') !== weekend) errors.push({ field: at('kind'), code: 'CALENDAR_KIND_MISMATCH', params: { date } });

@@ -12,7 +12,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { VIETNAM_TIME_ZONE } from '../platform/dates.js';
 import type { CalendarEntry, DayReason } from './model.js';
-import { statutoryHolidays } from './rules.js';
+import { assertCalendarYear, statutoryHolidays } from './rules.js';
 
 const WEEKEND: Record<number, [string, string]> = { 6: ['Thứ Bảy', 'Saturday'], 7: ['Chủ nhật', 'Sunday'] };
 
@@ -49,9 +49,14 @@ export class WorkingCalendar {
     for (const e of statutoryHolidays(year)) if (!this.entries.has(e.date)) this.entries.set(e.date, e);
   }
 
-  /** Why `date` is not a working day, or null when it is one. */
+  /**
+   * Why `date` is not a working day, or null when it is one. Every question to the calendar comes
+   * here, so every one is bounded by the years it covers (CALENDAR_YEAR_UNSUPPORTED outside
+   * 1900–2199, see rules.ts), a deadline running past 2199 included.
+   */
   reason(date: string): DayReason | null {
     const d = Temporal.PlainDate.from(date);
+    assertCalendarYear(d.year, date);
     this.ensureYear(d.year);
     const e = this.entries.get(date);
     if (e?.kind === 'working_day') return null;

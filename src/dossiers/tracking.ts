@@ -1,0 +1,64 @@
+/**
+ * Public tracking of a dossier by its code (tra cứu hồ sơ), for the page the QR code of every form
+ * points to. It shows the service, the state, the due date and the timeline of state changes, and
+ * of the applicant only initials ("N.V.A.") — the full name only when the last four digits of the
+ * applicant's phone are given and match (Decree 13/2023/NĐ-CP: no personal data beyond what the
+ * purpose needs). Wrong digits are throttled per dossier (5 per hour, then an hour's block: 429),
+ * so the four digits cannot be guessed; a shown name is audited.
+ */
+import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import { todayInVietnam, vietnamDateOf } from '../platform/dates.js';
+import { AppError } from '../platform/errors.js';
+import { Throttle } from '../platform/throttle.js';
+import type { DossierEnv } from './access.js';
+import { STATE_NAMES_VI, type DossierState, type FormNumber } from './model.js';
+import { dossierByCode, eventsOf, type DossiersTables } from './store.js';
+import { initials, isOverdue, type TrackingView } from './views.js';
+
+const throttles = new WeakMap<DossierEnv, Throttle>();
+
+function throttleOf(env: DossierEnv): Throttle {
+  let t = throttles.get(env);
+  if (!t) {
+    t = new Throttle({ name: 'dossier-track', points: 5, windowSeconds: 3600, blockSeconds: 3600 }, env.config.redisUrl);
+    throttles.set(env, t);
+  }
+  return t;
+}
+
+/**
+ * The public view of dossier `code`. Errors: DOSSIER_NOT_FOUND (404), RATE_LIMITED (429) after
+ * too many wrong `phoneLast4`.
+ */
+export async function trackDossier(env: DossierEnv, code: string, phoneLast4: string | undefined, actor: AuditActor): Promise<TrackingView> {
+  const db = env.db.as<DossiersTables>();
+  const d = await dossierByCode(db, code);
+  if (!d) throw new AppError('DOSSIER_NOT_FOUND', { code });
+  let showName = false;
+  if (phoneLast4 !== undefined) {
+    const throttle = throttleOf(env);
+    await throttle.check(code);
+    showName = d.applicant_phone !== null && d.applicant_phone.replace(/\D/g, '').endsWith(phoneLast4);
+    if (!showName) await throttle.fail(code);
+  }
+  const events = await eventsOf(db, d.id);
+  const timeline = events
+    .filter((e) => e.from_state !== e.to_state || e.form !== null)
+    .map((e) => ({ at: e.at, state: e.to_state as DossierState, stateName: STATE_NAMES_VI[e.to_state as DossierState], form: e.form as FormNumber | null }));
+  if (showName) {
+    await env.db.transaction((trx) => recordAudit(trx, { actor, action: 'dossier.track', subjects: [{ type: 'dossier', id: code }], summary: 'public tracking with matching phone digits: full name shown' }));
+  }
+  return {
+    code: d.code,
+    serviceName: d.service_name,
+    state: d.state,
+    stateName: STATE_NAMES_VI[d.state],
+    submittedOn: vietnamDateOf(d.submitted_at),
+    receivedOn: d.received_at ? vietnamDateOf(d.received_at) : null,
+    dueDate: d.due_date,
+    clockPaused: d.paused_at !== null,
+    overdue: isOverdue(d, todayInVietnam()),
+    applicant: showName ? { initials: initials(d.applicant_name), fullName: d.applicant_name } : { initials: initials(d.applicant_name) },
+    timeline,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Form data of a catalog entry, checked against the entry's JSON Schema (draft 2020-12) with Ajv
+ * (`ajv/dist/2020` + `ajv-formats`), reporting every failing field (DESIGN.md §4), in the same
+ * catalogue codes as the HTTP layer's own validation (`FIELD_REQUIRED`, `FIELD_FORMAT`, …).
+ *
+ * Form schemas may carry these annotations beside the standard ones:
+ * - `title` (Vietnamese label) and `x-title-en` (English label), rendered by the UI;
+ * - `x-form`, the human form of a pattern (`YYYY-MM-DD`, `12 chữ số`), used in error messages;
+ * - `x-widget`, a rendering hint for the UI (`textarea`, `unit`, `phone`).
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FieldError } from '../platform/errors.js';
+import { fieldErrorsFromAjv } from '../platform/http/problem.js';
+import type { ServiceDefinition } from './model.js';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+
+/** Keywords the form schemas may carry beside the standard vocabulary. */
+export const FORM_ANNOTATIONS = ['x-title-en', 'x-form', 'x-widget'] as const;
+
+function newAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const k of FORM_ANNOTATIONS) ajv.addKeyword({ keyword: k, schemaType: 'string' });
+  return ajv;
+}
+
+const ajv = newAjv();
+/** A separate instance for checking administrators' schemas, emptied after each check. */
+const checker = newAjv();
+/** Compiled validators by `code@version`; entries never change once stored. */
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 500;
+
+/**
+ * Checks that `schema` is a JSON Schema (draft 2020-12) the platform can compile, whose root is an
+ * object schema. Returns the compile error's message, or undefined when it is fine.
+ */
+export function formSchemaProblem(schema: unknown): string | undefined {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return 'the form schema must be a JSON object';
+  if ((schema as { type?: unknown }).type !== 'object') return 'the form schema root must have "type": "object"';
+  try {
+    checker.compile(schema as object);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    checker.removeSchema();
+  }
+}
+
+function validatorOf(service: Pick<ServiceDefinition, 'code' | 'formSchema'> & { version?: number }): ValidateFunction {
+  const key = service.version === undefined ? undefined : `${service.code}@${service.version}`;
+  const hit = key ? compiled.get(key) : undefined;
+  if (hit) return hit;
+  const fn = ajv.compile(service.formSchema);
+  if (key) {
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+/**
+ * Every failing field of `data` against the service's form schema; empty when valid. Field paths
+ * are `data.<field>` (`data.child.dateOfBirth`), the codes those of the error catalogue
+ * (FIELD_REQUIRED, FIELD_UNKNOWN, FIELD_TYPE, FIELD_FORMAT, DATE_INVALID, FIELD_TOO_LONG,
+ * FIELD_NOT_ALLOWED_VALUE, …). Throw `validationError(errors)` to answer 400 VALIDATION_FAILED.
+ */
+export function validateFormData(service: Pick<ServiceDefinition, 'code' | 'formSchema'> & { version?: number }, data: unknown): FieldError[] {
+  const validate = validatorOf(service);
+  if (validate(data)) return [];
+  return fieldErrorsFromAjv('data', (validate.errors ?? []) as never);
+}
