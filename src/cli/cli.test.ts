@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './main.js';
+import { allMigrations } from '../app/modules.js';
 
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data/admin-units');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-cli-'));
@@ -28,7 +29,11 @@ describe('motcua CLI (SQLite)', () => {
   it('migrates, then reports nothing pending', async () => {
     const first = await run('migrate');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out).applied).toEqual(['0001_platform_audit', '0100_units', '0200_identity_staff', '0300_population', '0301_population_imports', '0302_population_name_search', '0400_calendar']);
+    const applied: string[] = JSON.parse(first.out).applied;
+    // every module's migrations, in name order, the platform's first
+    expect(applied).toEqual(Object.keys(allMigrations()).sort());
+    expect(applied.slice(0, 2)).toEqual(['0001_platform_audit', '0002_platform_indicator_counts']);
+    expect(applied).toEqual(expect.arrayContaining(['0010_platform_outbox', '0100_units', '0200_identity_staff', '0300_population', '0400_calendar']));
     expect(JSON.parse((await run('migrate')).out).applied).toEqual([]);
   });
 
@@ -83,8 +88,8 @@ describe('motcua CLI (SQLite)', () => {
   it('verifies the audit chain', async () => {
     const r = await run('audit', 'verify');
     expect(r.code).toBe(0);
-    // units seed, calendar seed, two imports of the list, the mapping; rejected files wrote nothing
-    expect(JSON.parse(r.out)).toEqual({ ok: true, checked: 5 });
+    // units seed, calendar seed, services catalog seed, two imports of the list, the mapping; rejected files wrote nothing
+    expect(JSON.parse(r.out)).toEqual({ ok: true, checked: 6 });
     expect(r.err).toBe('');
   });
 
@@ -105,6 +110,24 @@ describe('motcua CLI (SQLite)', () => {
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.out)).toMatchObject({ status: 'done', rowsRead: 2, created: 1, badRows: 1 });
     expect(fs.readFileSync(errorsOut, 'utf8')).toContain('PIN_SEX_MISMATCH');
+  });
+
+  it('backs up while the data changes, refuses an unconfirmed restore, and restores with the audit chain checked', async () => {
+    const file = path.join(dir, 'backup.sqlite');
+    const backup = await run('backup', file);
+    expect(backup.code).toBe(0);
+    const taken = JSON.parse(backup.out);
+    expect(taken).toMatchObject({ engine: 'sqlite', file });
+    expect(taken.tables.citizens).toBe(301); // 300 generated + Nguyễn Văn An
+    expect((await run('seed', 'population', '--province', '30', '--count', '20', '--seed', '8')).code).toBe(0);
+    const unconfirmed = await run('restore', file);
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.err).toContain('RESTORE_NOT_CONFIRMED');
+    const restored = await run('restore', file, '--yes');
+    expect(restored.code).toBe(0);
+    const after = JSON.parse(restored.out);
+    expect(after.tables).toEqual(taken.tables);
+    expect(after.audit.ok).toBe(true);
   });
 
   it('shows help and fails on an unknown command with exit code 2', async () => {

@@ -1,0 +1,113 @@
+/**
+ * Proving the roll-ups agree with the records (issue 8 §2). Each module that counts roll-up
+ * indicators declares them with a recount from its records (`PlatformModule.rollups`):
+ * - {@link verifyRollups} recounts and compares with the stored counter rows, listing every row
+ *   that differs (`motcua reports verify`, exit 1 on a difference);
+ * - {@link rebuildRollups} replaces the stored rows of the declared indicators by the recount in
+ *   one transaction, audited (`motcua reports rebuild`).
+ *
+ * The recount runs before the replacing transaction: records written meanwhile are counted by
+ * their own transaction into rows the rebuild then replaces. Rebuild when writes are quiet (a
+ * maintenance window) and verify afterwards.
+ */
+import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import type { Database } from '../platform/db/database.js';
+import { AppError } from '../platform/errors.js';
+import type { PlatformModule } from '../platform/module.js';
+import { dimsKey } from '../platform/rollups.js';
+import { countersOf, replaceCounters } from './store.js';
+
+interface CounterRow {
+  indicator: string;
+  unitCode: string;
+  day: string;
+  dims: string;
+  count: number;
+}
+
+const keyOf = (r: { indicator: string; unitCode: string; day: string; dims: string }) => `${r.indicator}\u0000${r.unitCode}\u0000${r.day}\u0000${r.dims}`;
+
+/**
+ * Every declared indicator with its module, and the recount of all of them, added up per
+ * indicator, unit, day and breakdown (sums of 0 left out). `only`: just these indicators.
+ * Errors: REPORTS_RECOUNT_INVALID (500) when a module recounts an indicator it does not declare
+ * or two modules declare the same one.
+ */
+export async function recountAll(db: Database, modules: readonly PlatformModule[], only?: readonly string[]): Promise<{ indicators: string[]; rows: Map<string, CounterRow> }> {
+  const owner = new Map<string, string>();
+  for (const m of modules) {
+    for (const i of m.rollups?.indicators ?? []) {
+      if (owner.has(i)) throw new AppError('REPORTS_RECOUNT_INVALID', { module: m.name, indicator: i });
+      owner.set(i, m.name);
+    }
+  }
+  const wanted = only ? only.filter((i) => owner.has(i)) : [...owner.keys()];
+  for (const i of only ?? []) if (!owner.has(i)) throw new AppError('REPORTS_INDICATOR_UNKNOWN', { indicator: i });
+  const rows = new Map<string, CounterRow>();
+  for (const m of modules) {
+    if (!m.rollups || !m.rollups.indicators.some((i) => wanted.includes(i))) continue;
+    for (const c of await m.rollups.recount(db)) {
+      if (owner.get(c.indicator) !== m.name) throw new AppError('REPORTS_RECOUNT_INVALID', { module: m.name, indicator: c.indicator });
+      if (!wanted.includes(c.indicator)) continue;
+      const row = { indicator: c.indicator, unitCode: c.unitCode, day: c.day, dims: dimsKey(c.dims), count: c.delta ?? 1 };
+      const k = keyOf(row);
+      const prev = rows.get(k);
+      if (prev) prev.count += row.count;
+      else rows.set(k, row);
+    }
+  }
+  for (const [k, r] of rows) if (r.count === 0) rows.delete(k);
+  return { indicators: wanted.sort(), rows };
+}
+
+/** One counter row where the stored count and the recount differ. */
+export interface RollupDifference {
+  indicator: string;
+  unitCode: string;
+  day: string;
+  dims: string;
+  stored: number;
+  recounted: number;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  indicators: string[];
+  /** Counter rows compared (stored or recounted). */
+  rowsCompared: number;
+  differences: RollupDifference[];
+}
+
+/** Recounts the declared indicators and compares with the stored counter rows (read only). */
+export async function verifyRollups(db: Database, modules: readonly PlatformModule[], only?: readonly string[]): Promise<VerifyResult> {
+  const { indicators, rows } = await recountAll(db, modules, only);
+  const stored = new Map<string, CounterRow>();
+  for (const r of await countersOf(db.kysely, indicators)) if (r.count !== 0) stored.set(keyOf(r), r);
+  const differences: RollupDifference[] = [];
+  const keys = new Set([...stored.keys(), ...rows.keys()]);
+  for (const k of keys) {
+    const s = stored.get(k);
+    const c = rows.get(k);
+    const base = (s ?? c)!;
+    if ((s?.count ?? 0) !== (c?.count ?? 0)) differences.push({ indicator: base.indicator, unitCode: base.unitCode, day: base.day, dims: base.dims, stored: s?.count ?? 0, recounted: c?.count ?? 0 });
+  }
+  differences.sort((a, b) => a.indicator.localeCompare(b.indicator) || a.day.localeCompare(b.day) || a.unitCode.localeCompare(b.unitCode) || a.dims.localeCompare(b.dims));
+  return { ok: differences.length === 0, indicators, rowsCompared: keys.size, differences };
+}
+
+export interface RebuildResult {
+  indicators: string[];
+  deleted: number;
+  written: number;
+}
+
+/** Replaces the stored counter rows of the declared indicators by a recount, in one transaction, audited. */
+export async function rebuildRollups(db: Database, modules: readonly PlatformModule[], actor: AuditActor, only?: readonly string[]): Promise<RebuildResult> {
+  const { indicators, rows } = await recountAll(db, modules, only);
+  const list = [...rows.values()];
+  return db.transaction(async (trx) => {
+    const { deleted } = await replaceCounters(trx, indicators, list);
+    await recordAudit(trx, { actor, action: 'reports.rebuild', subjects: indicators.map((id) => ({ type: 'indicator', id })), summary: `replaced ${deleted} counter rows by ${list.length} recounted rows` });
+    return { indicators, deleted, written: list.length };
+  });
+}

@@ -1,0 +1,287 @@
+/**
+ * SQL of the reports module:
+ * - sums over the platform's counter rows (`indicator_counts`, src/platform/rollups.ts), grouped
+ *   by unit and day (and breakdown when asked), filtered by breakdown values — so a report reads
+ *   O(units × days) rows and never the records;
+ * - `report_targets`: targets per indicator, unit (a code with the date it refers to) and period;
+ * - `report_archive`: monthly reports generated at month end (files under `MOTCUA_FILES_DIR`).
+ */
+import { sql, type Generated, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { withIdColumn } from '../platform/db/migrations.js';
+import { parseDimsKey, type RollupTables } from '../platform/rollups.js';
+import type { DimFilter } from './catalogue.js';
+
+export interface ReportsTables extends RollupTables {
+  report_targets: {
+    id: Generated<number>;
+    indicator: string;
+    unit_code: string;
+    /** The date the unit code refers to (codes were reused in 2025). */
+    unit_date: string;
+    period_from: string;
+    period_to: string;
+    /** A count, or a fraction 0–1 for a share. */
+    value: number;
+    note: string | null;
+    created_by: string;
+    created_at: string;
+    updated_by: string;
+    updated_at: string;
+  };
+  report_archive: {
+    id: Generated<number>;
+    month: string;
+    unit_code: string;
+    unit_date: string;
+    boundaries: string;
+    format: string;
+    /** Path under the files directory. */
+    file_path: string;
+    sha256: string;
+    size: number;
+    created_at: string;
+  };
+}
+
+type Db = Kysely<ReportsTables>;
+
+export const reportsMigrations: Record<string, Migration> = {
+  '0800_reports': {
+    async up(db: Kysely<any>) {
+      await withIdColumn(db, db.schema.createTable('report_targets'))
+        .addColumn('indicator', 'text', (c) => c.notNull())
+        .addColumn('unit_code', 'text', (c) => c.notNull())
+        .addColumn('unit_date', 'text', (c) => c.notNull())
+        .addColumn('period_from', 'text', (c) => c.notNull())
+        .addColumn('period_to', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision', (c) => c.notNull().check(sql`value >= 0`))
+        .addColumn('note', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('report_targets_key', ['indicator', 'unit_code', 'unit_date', 'period_from', 'period_to'])
+        .addCheckConstraint('report_targets_period', sql`period_from <= period_to`)
+        .execute();
+      await db.schema.createIndex('report_targets_unit').on('report_targets').columns(['unit_code', 'indicator', 'period_from']).execute();
+      await withIdColumn(db, db.schema.createTable('report_archive'))
+        .addColumn('month', 'text', (c) => c.notNull())
+        .addColumn('unit_code', 'text', (c) => c.notNull())
+        .addColumn('unit_date', 'text', (c) => c.notNull())
+        .addColumn('boundaries', 'text', (c) => c.notNull().check(sql`boundaries in ('historical','current')`))
+        .addColumn('format', 'text', (c) => c.notNull().check(sql`format in ('xlsx','pdf')`))
+        .addColumn('file_path', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('report_archive_key', ['month', 'unit_code', 'unit_date', 'boundaries', 'format'])
+        .execute();
+    },
+  },
+};
+
+// --- counter rows ------------------------------------------------------------------------------------
+
+/** A sum of counter rows of one unit and day (and breakdown, when asked). */
+export interface CounterSum {
+  unitCode: string;
+  day: string;
+  /** The breakdown (only when the query asked for breakdowns; `{}` otherwise). */
+  dims: Record<string, string>;
+  count: number;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `dims` holds `dim=value` for one of the values (or for none, `negate`). Canonical keys make this exact. */
+function dimCondition(f: DimFilter): RawBuilder<boolean> {
+  const padded = sql`(';' || dims || ';')`;
+  const any = f.values.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(f.values.map((v) => sql`${padded} like ${`%;${likeEscape(`${f.dim}=${v}`)};%`} escape '\\'`), sql` or `)})`;
+  return f.negate ? sql<boolean>`not ${any}` : any;
+}
+
+/**
+ * Sums of the counter rows of `indicator` from `from` to `to` (Vietnam dates, inclusive) per unit
+ * code and day — and per breakdown when `byDims` — keeping rows that pass every filter. Sums of
+ * zero are left out. One range scan of the counter table's primary key (indicator, day, …).
+ */
+export async function sumCounters(db: Kysely<any>, q: { indicator: string; from: string; to: string; where?: readonly DimFilter[]; byDims: boolean }): Promise<CounterSum[]> {
+  const k = db as Db;
+  let query = k.selectFrom('indicator_counts').where('indicator', '=', q.indicator).where('day', '>=', q.from).where('day', '<=', q.to);
+  for (const f of q.where ?? []) query = query.where(dimCondition(f));
+  const total = sql<number | string>`sum(count)`;
+  if (q.byDims) {
+    const rows = await query.select(['unit_code', 'day', 'dims', total.as('n')]).groupBy(['unit_code', 'day', 'dims']).having(total, '<>', 0).execute();
+    return rows.map((r) => ({ unitCode: r.unit_code, day: r.day, dims: parseDimsKey(r.dims), count: Number(r.n) }));
+  }
+  const rows = await query.select(['unit_code', 'day', total.as('n')]).groupBy(['unit_code', 'day']).having(total, '<>', 0).execute();
+  return rows.map((r) => ({ unitCode: r.unit_code, day: r.day, dims: {}, count: Number(r.n) }));
+}
+
+/** Sums of counter rows of one unit within one segment of days (and breakdown, when asked), one per variant. */
+export interface SegmentSums {
+  unitCode: string;
+  /** The segment's index (segments cut at `edges`), or -1 when summed by day. */
+  segment: number;
+  /** First and last day with rows in the segment. */
+  first: string;
+  last: string;
+  dims: Record<string, string>;
+  /** One sum per variant (filter set), in the order given. */
+  values: number[];
+}
+
+/**
+ * Sums of the counter rows of `indicator` from `from` to `to` per unit code (unless `byUnit` is
+ * false; `unitCodes` limits the units) and segment of days —
+ * segments cut at `edges` (each edge the first day of a segment after the first), or single days
+ * when `edges` is null — and per breakdown when `byDims`. One sum per variant: the rows passing
+ * all of a variant's filters (`sum(case when … then count else 0 end)`), so that several figures
+ * of one roll-up (dossiers received, those online, those of the police…) cost one range scan of
+ * the primary key (indicator, day, …) and answer O(units × segments) rows.
+ */
+export async function sumCounterSegments(
+  db: Kysely<any>,
+  q: { indicator: string; from: string; to: string; edges: readonly string[] | null; variants: readonly (readonly DimFilter[])[]; byDims: boolean; unitCodes?: readonly string[]; byUnit?: boolean },
+): Promise<SegmentSums[]> {
+  const k = db as Db;
+  let query = k.selectFrom('indicator_counts').where('indicator', '=', q.indicator).where('day', '>=', q.from).where('day', '<=', q.to);
+  if (q.unitCodes) query = q.unitCodes.length === 0 ? query.where(sql<boolean>`1 = 0`) : query.where('unit_code', 'in', [...q.unitCodes]);
+  const segment =
+    q.edges === null ? sql<number>`-1` : q.edges.length === 0 ? sql<number>`0` : sql<number>`case ${sql.join(q.edges.map((e, i) => sql`when day < ${e} then ${sql.lit(i)}`), sql` `)} else ${sql.lit(q.edges.length)} end`;
+  const sums = q.variants.map((v, i) => {
+    if (v.length === 0) return sql<number | string>`sum(count)`.as(`v${i}`);
+    return sql<number | string>`sum(case when ${sql.join(v.map(dimCondition), sql` and `)} then count else 0 end)`.as(`v${i}`);
+  });
+  // By position in the select list (unit, segment, …, dims): PostgreSQL would not match a repeated CASE with parameters.
+  const byUnit = q.byUnit ?? true;
+  const groups = [...(byUnit ? [sql`1`] : []), q.edges === null ? sql.ref('day') : sql`2`, ...(q.byDims ? [sql`5`] : [])];
+  const rows = (await query
+    .select([(byUnit ? sql<string>`unit_code` : sql<string>`''`).as('unit_code'), segment.as('seg'), sql<string>`min(day)`.as('first'), sql<string>`max(day)`.as('last'), sql<string>`${q.byDims ? sql.ref('dims') : sql.lit('')}`.as('dims'), ...sums])
+    .groupBy(groups)
+    .execute()) as unknown as ({ unit_code: string; seg: number | string; first: string; last: string; dims: string } & Record<string, number | string>)[];
+  const out: SegmentSums[] = [];
+  for (const r of rows) {
+    const values = q.variants.map((_, i) => Number(r[`v${i}`] ?? 0));
+    if (values.every((v) => v === 0)) continue;
+    out.push({ unitCode: r.unit_code, segment: Number(r.seg), first: r.first, last: r.last, dims: parseDimsKey(r.dims), values });
+  }
+  return out;
+}
+
+/** Every counter row of some indicators, as stored (for `motcua reports verify`). */
+export async function countersOf(db: Kysely<any>, indicators: readonly string[]): Promise<{ indicator: string; unitCode: string; day: string; dims: string; count: number }[]> {
+  if (indicators.length === 0) return [];
+  const rows = await (db as Db).selectFrom('indicator_counts').select(['indicator', 'unit_code', 'day', 'dims', 'count']).where('indicator', 'in', [...indicators]).execute();
+  return rows.map((r) => ({ indicator: r.indicator, unitCode: r.unit_code, day: r.day, dims: r.dims, count: Number(r.count) }));
+}
+
+/** Replaces the counter rows of `indicators` by `rows` (inside the caller's transaction). */
+export async function replaceCounters(trx: Kysely<any>, indicators: readonly string[], rows: { indicator: string; unitCode: string; day: string; dims: string; count: number }[]): Promise<{ deleted: number }> {
+  const k = trx as Db;
+  if (indicators.length === 0) return { deleted: 0 };
+  const res = await k.deleteFrom('indicator_counts').where('indicator', 'in', [...indicators]).executeTakeFirst();
+  for (let i = 0; i < rows.length; i += 500) {
+    await k
+      .insertInto('indicator_counts')
+      .values(rows.slice(i, i + 500).map((r) => ({ indicator: r.indicator, unit_code: r.unitCode, day: r.day, dims: r.dims, count: r.count })))
+      .execute();
+  }
+  return { deleted: Number(res.numDeletedRows ?? 0) };
+}
+
+// --- targets -----------------------------------------------------------------------------------------
+
+export type TargetRow = Omit<ReportsTables['report_targets'], 'id'> & { id: number };
+
+function targetOf(r: ReportsTables['report_targets'] & { id: number | string }): TargetRow {
+  return { ...r, id: Number(r.id), value: Number(r.value) };
+}
+
+/** Targets of an indicator (all when undefined) and unit code whose period overlaps `from`..`to`. */
+export async function targetsFor(db: Kysely<any>, q: { indicator?: string; unitCode?: string; from?: string; to?: string }): Promise<TargetRow[]> {
+  let query = (db as Db).selectFrom('report_targets').selectAll();
+  if (q.indicator) query = query.where('indicator', '=', q.indicator);
+  if (q.unitCode) query = query.where('unit_code', '=', q.unitCode);
+  if (q.to) query = query.where('period_from', '<=', q.to);
+  if (q.from) query = query.where('period_to', '>=', q.from);
+  const rows = await query.orderBy('indicator').orderBy('unit_code').orderBy('period_from').orderBy('id').execute();
+  return rows.map((r) => targetOf(r as never));
+}
+
+export async function targetById(db: Kysely<any>, id: number): Promise<TargetRow | undefined> {
+  const r = await (db as Db).selectFrom('report_targets').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? targetOf(r as never) : undefined;
+}
+
+/** Inserts or replaces the target of (indicator, unit, unit date, period). Returns it and whether it was new. */
+export async function upsertTarget(trx: Kysely<any>, t: Omit<TargetRow, 'id' | 'created_by' | 'created_at'> & { actor: string }): Promise<{ row: TargetRow; created: boolean }> {
+  const k = trx as Db;
+  const existing = await k
+    .selectFrom('report_targets')
+    .selectAll()
+    .where('indicator', '=', t.indicator)
+    .where('unit_code', '=', t.unit_code)
+    .where('unit_date', '=', t.unit_date)
+    .where('period_from', '=', t.period_from)
+    .where('period_to', '=', t.period_to)
+    .executeTakeFirst();
+  if (existing) {
+    await k.updateTable('report_targets').set({ value: t.value, note: t.note, updated_by: t.actor, updated_at: t.updated_at }).where('id', '=', existing.id).execute();
+    return { row: (await targetById(k, Number(existing.id)))!, created: false };
+  }
+  const inserted = await k
+    .insertInto('report_targets')
+    .values({
+      indicator: t.indicator,
+      unit_code: t.unit_code,
+      unit_date: t.unit_date,
+      period_from: t.period_from,
+      period_to: t.period_to,
+      value: t.value,
+      note: t.note,
+      created_by: t.actor,
+      created_at: t.updated_at,
+      updated_by: t.actor,
+      updated_at: t.updated_at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { row: (await targetById(k, Number(inserted.id)))!, created: true };
+}
+
+export async function deleteTarget(trx: Kysely<any>, id: number): Promise<void> {
+  await (trx as Db).deleteFrom('report_targets').where('id', '=', id).execute();
+}
+
+// --- archive -----------------------------------------------------------------------------------------
+
+export type ArchiveRow = Omit<ReportsTables['report_archive'], 'id'> & { id: number };
+
+/** Records (or replaces) a generated file of a month's report. */
+export async function saveArchiveEntry(trx: Kysely<any>, e: Omit<ArchiveRow, 'id'>): Promise<number> {
+  const k = trx as Db;
+  await k
+    .deleteFrom('report_archive')
+    .where('month', '=', e.month)
+    .where('unit_code', '=', e.unit_code)
+    .where('unit_date', '=', e.unit_date)
+    .where('boundaries', '=', e.boundaries)
+    .where('format', '=', e.format)
+    .execute();
+  const r = await k.insertInto('report_archive').values(e).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+export async function archiveEntries(db: Kysely<any>, q: { unitCodes?: readonly string[]; month?: string }): Promise<ArchiveRow[]> {
+  let query = (db as Db).selectFrom('report_archive').selectAll();
+  if (q.unitCodes) query = q.unitCodes.length === 0 ? query.where(sql<boolean>`1 = 0`) : query.where('unit_code', 'in', [...q.unitCodes]);
+  if (q.month) query = query.where('month', '=', q.month);
+  const rows = await query.orderBy('month', 'desc').orderBy('unit_code').orderBy('format').execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id), size: Number(r.size) }));
+}
+
+export async function archiveEntry(db: Kysely<any>, id: number): Promise<ArchiveRow | undefined> {
+  const r = await (db as Db).selectFrom('report_archive').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? { ...r, id: Number(r.id), size: Number(r.size) } : undefined;
+}
