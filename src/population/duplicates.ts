@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../platform/errors.js';
 import { normalizeText } from '../platform/text.js';
-import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import { recordAudit, recordAuditNow, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
 import type { UnitsTables } from '../units/index.js';
 import type { CitizenInput } from './model.js';
@@ -33,9 +33,7 @@ export interface DuplicateCandidate {
 /** Candidates by status, masked; the read is audited with every person shown. */
 export async function listDuplicates(db: Database, status: 'open' | 'distinct' | 'same', page: { offset: number; limit: number }, actor: AuditActor): Promise<{ items: DuplicateCandidate[]; total: number }> {
   const { items, total } = await duplicatesByStatus(db.as<PopulationTables>(), status, page.offset, page.limit);
-  await db.transaction((trx) =>
-    recordAudit(trx, { actor, action: 'citizen.duplicates-list', subjects: items.flatMap((r) => [{ type: 'citizen', id: r.pin }, { type: 'citizen', id: r.existing_pin }]), summary: `${items.length} of ${total} ${status} duplicate candidates shown, masked` }),
-  );
+  await recordAuditNow(db, { actor, action: 'citizen.duplicates-list', subjects: items.flatMap((r) => [{ type: 'citizen', id: r.pin }, { type: 'citizen', id: r.existing_pin }]), summary: `${items.length} of ${total} ${status} duplicate candidates shown, masked` });
   return {
     total,
     items: items.map((r) => {

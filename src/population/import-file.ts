@@ -18,47 +18,34 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
+import type { Readable } from 'node:stream';
 import { isIsoDate } from '../platform/dates.js';
 import { AppError, messageOf, type ErrorCode, type ErrorParams, type Language } from '../platform/errors.js';
-import { foldForSearch, normalizeText } from '../platform/text.js';
+import {
+  cellText,
+  csvBuffer,
+  maskDigits,
+  normalizeImportDate,
+  normalizePhone,
+  readSheetRows,
+  SheetTemplate,
+  templateColumn,
+  xlsxBuffer,
+  type CellValue,
+  type CsvEncoding,
+  type SheetLayout,
+  type TemplateColumn,
+} from '../platform/spreadsheets.js';
+import { foldForSearch } from '../platform/text.js';
 import type { CitizenInput, HouseholdRelation, Place, Residence } from './model.js';
 import { explainPin, type Sex } from './pin.js';
 
 // --- the template --------------------------------------------------------------------------------
 
-/** One column of the citizen import template. */
-export interface CitizenTemplateColumn<K extends string = string> {
-  /** Stable column name, also accepted as a header. */
-  key: K;
-  /** The header officials see (Vietnamese, with diacritics) and its English form; both are accepted. */
-  header: { vi: string; en: string };
-  /** A required column must be in the file and have a value on every row. */
-  required: boolean;
-  /** The value of the template's example row (empty: left blank there). */
-  example: string;
-  /** What to write, in which form. */
-  description: { vi: string; en: string };
-  /**
-   * Digits that must stay text (identification, phone, card and household numbers, unit codes):
-   * the XLSX template formats the column as Text, and a number cell in such a column is reported
-   * (IMPORT_NUMBER_AS_NUMBER) since Excel drops leading zeros from numbers.
-   */
-  asText: boolean;
-}
+/** One column of the citizen import template (see {@link TemplateColumn}). */
+export type CitizenTemplateColumn<K extends string = string> = TemplateColumn<K>;
 
-function column<K extends string>(
-  key: K,
-  vi: string,
-  en: string,
-  o: { required?: boolean; asText?: boolean; example?: string; vi: string; en: string },
-): CitizenTemplateColumn<K> {
-  return { key, header: { vi, en }, required: o.required ?? false, example: o.example ?? '', description: { vi: o.vi, en: o.en }, asText: o.asText ?? false };
-}
+const column = templateColumn;
 
 const PIN_DESC = { vi: '12 chữ số, giữ nguyên số 0 ở đầu.', en: '12 digits, leading zeros kept.' };
 const UNIT_DESC = { vi: 'Mã đơn vị hành chính: 2 (tỉnh), 3 (huyện) hoặc 5 (xã) chữ số, theo ngày ở cột Ngày đăng ký.', en: 'Administrative-unit code: 2 (province), 3 (district) or 5 (commune) digits, as of the Registration date column.' };
@@ -123,37 +110,12 @@ export const CITIZEN_TEMPLATE_COLUMNS = [
 /** A column name of the template (`so_dinh_danh`, `ho_ten`, …). */
 export type CitizenColumnKey = (typeof CITIZEN_TEMPLATE_COLUMNS)[number]['key'];
 
-const COLUMN_BY_KEY = new Map<string, CitizenTemplateColumn<CitizenColumnKey>>(CITIZEN_TEMPLATE_COLUMNS.map((c) => [c.key, c]));
-const COLUMN_ORDER = new Map<string, number>(CITIZEN_TEMPLATE_COLUMNS.map((c, i) => [c.key, i]));
+const TEMPLATE = new SheetTemplate<CitizenColumnKey>(CITIZEN_TEMPLATE_COLUMNS);
 
-/** How headers compare: case, diacritics, đ/Đ, whitespace and underscores ignored. */
-export function headerMatchKey(header: string): string {
-  return foldForSearch(header).replace(/[\s_]+/gu, '');
-}
-
-const COLUMN_BY_HEADER = new Map<string, CitizenColumnKey>(
-  CITIZEN_TEMPLATE_COLUMNS.flatMap((c) => [c.key, c.header.vi, c.header.en].map((h) => [headerMatchKey(h), c.key] as const)),
-);
+// Moved to src/platform/spreadsheets.ts (shared by every import); re-exported for existing callers.
+export { headerMatchKey, maskDigits, normalizeImportDate, normalizePhone, type CellValue } from '../platform/spreadsheets.js';
 
 // --- values, rules and their codes ----------------------------------------------------------------
-
-/** A cell as read: text from CSV; text, number, boolean or date from XLSX; empty as undefined. */
-export type CellValue = string | number | boolean | Date | undefined;
-
-/** The text of a cell: NFC, whitespace collapsed, '' when empty. Dates become `YYYY-MM-DD`. */
-function cellText(cell: CellValue): string {
-  if (cell === undefined) return '';
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : utcDateText(cell);
-  const s = String(cell);
-  // Most cells (numbers, codes, dates) are printable ASCII words: already NFC and collapsed.
-  return /^[!-~]+(?: [!-~]+)*$/.test(s) ? s : normalizeText(s);
-}
-
-/** exceljs gives date cells as JS dates at UTC midnight of the calendar day Excel shows. */
-function utcDateText(d: Date): string {
-  const p = (n: number, w: number) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1, 2)}-${p(d.getUTCDate(), 2)}`;
-}
 
 /** Reports a broken rule of a field; a field with a report yields no value (hence `return report(…)`). */
 type Report = (code: ErrorCode, params?: ErrorParams) => undefined;
@@ -186,25 +148,6 @@ const fullName: FieldRule = (s, report) => {
   return s;
 };
 
-/**
- * A date as officials write it, in ISO form: `YYYY-MM-DD` or `dd/mm/yyyy` (also `d/m/yyyy`, with
- * `.` or `-` between), and with `partial`, also `YYYY-MM`, `mm/yyyy` and `YYYY`. Undefined when the
- * text has none of these forms or names no calendar day (2023-02-30) or month.
- */
-export function normalizeImportDate(text: string, options: { partial?: boolean } = {}): string | undefined {
-  const s = text.trim();
-  const pad = (n: string) => n.padStart(2, '0');
-  let iso: string | undefined;
-  let m: RegExpMatchArray | null;
-  if ((m = s.match(/^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/))) iso = s;
-  else if ((m = s.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/))) iso = `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}`;
-  else if ((m = s.match(/^(\d{1,2})[/.-](\d{4})$/))) iso = `${m[2]}-${pad(m[1]!)}`;
-  if (iso === undefined || (iso.length < 10 && !options.partial)) return undefined;
-  if (iso.length === 10) return isIsoDate(iso) ? iso : undefined;
-  const month = iso.length === 7 ? Number(iso.slice(5)) : 1;
-  return Number(iso.slice(0, 4)) >= 1 && month >= 1 && month <= 12 ? iso : undefined;
-}
-
 const dateRule =
   (o: { partial?: boolean; notAfterReference?: boolean }): FieldRule =>
   (s, report, referenceDate) => {
@@ -222,15 +165,6 @@ const SEXES = new Map<string, Sex>([
 const sexRule: FieldRule<Sex> = (s, report) => SEXES.get(foldForSearch(s)) ?? report('IMPORT_SEX_INVALID');
 
 const unitCode: FieldRule = (s, report) => (UNIT_CODE_RE.test(s) ? s : report('IMPORT_UNIT_CODE_FORMAT'));
-
-/**
- * A Vietnamese mobile number as `0` + 9 digits (prefixes 03, 05, 07, 08, 09): spaces, dots, dashes
- * and parentheses are dropped and `+84` becomes `0`. Undefined when the result is no such number.
- */
-export function normalizePhone(text: string): string | undefined {
-  const s = text.replace(/[\s.\-()]/gu, '').replace(/^\+84/, '0');
-  return /^0[35789]\d{8}$/.test(s) ? s : undefined;
-}
 
 const phone: FieldRule = (s, report) => normalizePhone(s) ?? report('IMPORT_PHONE_FORMAT');
 const email: FieldRule = (s, report) => (s.length <= 254 && EMAIL_RE.test(s) ? s : report('IMPORT_EMAIL_FORMAT'));
@@ -316,35 +250,7 @@ export interface ParsedRow {
   errors: ImportRowError[];
 }
 
-/** What each position of the header holds: a template column, an ignored (unknown) column, or nothing. */
-interface Layout {
-  columns: (CitizenColumnKey | 'ignored' | undefined)[];
-  /** One IMPORT_COLUMN_UNKNOWN notice per unknown column. */
-  unknown: ImportRowError[];
-}
-
-function layoutOf(headers: string[], file: string): Layout {
-  const layout: Layout = { columns: [], unknown: [] };
-  const seen = new Set<CitizenColumnKey>();
-  headers.forEach((header, i) => {
-    if (header === '') return;
-    const key = COLUMN_BY_HEADER.get(headerMatchKey(header));
-    if (key === undefined) {
-      layout.columns[i] = 'ignored';
-      layout.unknown.push({ column: header, code: 'IMPORT_COLUMN_UNKNOWN', value: header, params: { column: header } });
-    } else if (seen.has(key)) {
-      throw new AppError('IMPORT_COLUMN_DUPLICATE', { file, column: COLUMN_BY_KEY.get(key)!.header.vi });
-    } else {
-      seen.add(key);
-      layout.columns[i] = key;
-    }
-  });
-  const missing = CITIZEN_TEMPLATE_COLUMNS.filter((c) => c.required && !seen.has(c.key));
-  if (missing.length > 0) {
-    throw new AppError('IMPORT_COLUMN_MISSING', { file, columns: missing.map((c) => `"${c.header.vi}" (${c.key})`).join(', ') }, { extensions: { columns: missing.map((c) => c.key) } });
-  }
-  return layout;
-}
+type Layout = SheetLayout<CitizenColumnKey>;
 
 /** One row's cells by column, checked field by field; collects every broken rule. */
 class RowChecker {
@@ -374,7 +280,7 @@ class RowChecker {
   /** The checked value of a column; undefined when empty or broken (reported). */
   value<T extends string>(key: CitizenColumnKey, rule: FieldRule<T> = RULES[key] as FieldRule<T>): T | undefined {
     const text = this.texts.get(key);
-    const col = COLUMN_BY_KEY.get(key)!;
+    const col = TEMPLATE.column(key)!;
     if (text === undefined) {
       if (col.required) this.fail(key, 'IMPORT_VALUE_REQUIRED');
       return undefined;
@@ -482,7 +388,7 @@ function checkRow(row: number, cells: ReadonlyMap<CitizenColumnKey, CellValue>, 
 
 /** Errors in template column order (`#N` columns last), each column's rules in the order found. */
 function sortByColumn(errors: ImportRowError[]): ImportRowError[] {
-  const rank = (e: ImportRowError) => COLUMN_ORDER.get(e.column) ?? COLUMN_ORDER.size;
+  const rank = (e: ImportRowError) => TEMPLATE.rank(e.column);
   return errors.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map(({ e }) => e);
 }
 
@@ -514,23 +420,8 @@ export interface ReadCitizenFileOptions {
    * Windows-1258 otherwise. A file read as UTF-8 that turns out invalid further on stops with
    * IMPORT_FILE_ENCODING. XLSX files are always UTF-8 inside.
    */
-  encoding?: 'utf8' | 'windows-1258' | 'auto';
+  encoding?: CsvEncoding;
 }
-
-type CsvEncoding = NonNullable<ReadCitizenFileOptions['encoding']>;
-
-/** A row of cells as the file has it, with its 1-based row number. */
-interface RawRow {
-  row: number;
-  values: CellValue[];
-}
-
-const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
-const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
-/** Bytes looked at to guess a CSV's encoding. */
-const SNIFF_BYTES = 64 * 1024;
-/** Longest CSV record (characters): an unclosed quote stops the file instead of filling memory. */
-const MAX_RECORD_CHARS = 256 * 1024;
 
 /**
  * Reads a citizen import file row by row, in memory bounded by one row whatever the file size
@@ -554,10 +445,10 @@ export async function* readCitizenFile(input: CitizenFileInput, options: ReadCit
   const file = 'path' in input ? path.basename(input.path) : input.name;
   try {
     let layout: Layout | undefined;
-    for await (const raw of rawRows(stream, file, options.encoding ?? 'auto')) {
+    for await (const raw of readSheetRows(stream, file, options.encoding ?? 'auto')) {
       if (raw.values.every((cell) => cellText(cell) === '')) continue;
       if (layout === undefined) {
-        layout = layoutOf(raw.values.map(cellText), file);
+        layout = TEMPLATE.layout(raw.values.map(cellText), file);
         if (layout.unknown.length > 0) yield { row: raw.row, errors: layout.unknown };
         continue;
       }
@@ -569,189 +460,7 @@ export async function* readCitizenFile(input: CitizenFileInput, options: ReadCit
   }
 }
 
-/** The rows of a CSV or XLSX file, by content. */
-async function* rawRows(stream: NodeJS.ReadableStream, file: string, encoding: CsvEncoding): AsyncGenerator<RawRow> {
-  const chunks = bufferChunks(stream)[Symbol.asyncIterator]();
-  let head = Buffer.alloc(0);
-  while (head.length < ZIP_MAGIC.length) {
-    const next = await chunks.next();
-    if (next.done) break;
-    head = Buffer.concat([head, next.value]);
-  }
-  const all = prepend(head, chunks);
-  if (head.subarray(0, 4).equals(ZIP_MAGIC)) yield* xlsxRows(Readable.from(all, { objectMode: false }), file);
-  else if (head.subarray(0, 4).equals(OLE_MAGIC) || /\.xlsx?$/i.test(file)) throw new AppError('IMPORT_FILE_FORMAT_UNSUPPORTED', { file });
-  else yield* csvRows(all, file, encoding);
-}
-
-async function* bufferChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
-  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-}
-
-async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
-  yield first;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-}
-
-/** The first worksheet of an XLSX file, through exceljs's streaming reader. */
-async function* xlsxRows(stream: Readable, file: string): AsyncGenerator<RawRow> {
-  // Styles are cached so that date cells come as dates; shared strings must be cached to be resolved.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const values = row.values as unknown[];
-        yield { row: row.number, values: Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => plainCell(values[i + 1])) };
-      }
-      return;
-    }
-  } catch (e) {
-    throw e instanceof AppError ? e : new AppError('IMPORT_FILE_UNREADABLE', { file, reason: (e as Error).message }, { cause: e });
-  } finally {
-    stream.destroy();
-  }
-}
-
-/** An exceljs cell value as a plain value: rich text joined, a formula's result, a hyperlink's text, an error as its text (#N/A). */
-function plainCell(v: unknown): CellValue {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if (typeof v === 'object') {
-    const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: string };
-    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
-    if ('result' in o) return plainCell(o.result);
-    if ('text' in o) return plainCell(o.text);
-    if (typeof o.error === 'string') return o.error;
-  }
-  return String(v);
-}
-
-/** A CSV file through csv-parse, delimiter (comma or semicolon) taken from the header line. */
-async function* csvRows(chunks: AsyncIterable<Buffer>, file: string, encoding: CsvEncoding): AsyncGenerator<RawRow> {
-  const text = decodeText(chunks, file, encoding)[Symbol.asyncIterator]();
-  let head = '';
-  while (!/[\r\n]/.test(head) && head.length <= MAX_RECORD_CHARS) {
-    const next = await text.next();
-    if (next.done) break;
-    head += next.value;
-  }
-  const headerLine = head.split(/\r\n|\n|\r/, 1)[0] ?? '';
-  const delimiter = (headerLine.match(/;/g)?.length ?? 0) > (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const parser = parseCsv({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: MAX_RECORD_CHARS });
-  const feeding = pipeline(Readable.from(prepend(head, text)), parser);
-  feeding.catch(() => undefined); // its error, if any, also ends the loop below
-  // csv-parse's `info.lines` counts a CRLF inside a quoted field as two lines (7.0.3), so the
-  // physical line is counted here: each record starts one line after the previous one's last.
-  let line = 1;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      yield { row: line, values: record };
-      line += 1 + record.reduce((n, field) => n + lineBreaks(field), 0);
-    }
-    await feeding;
-  } catch (e) {
-    throw e instanceof AppError ? e : new AppError('IMPORT_FILE_UNREADABLE', { file, reason: (e as Error).message }, { cause: e });
-  }
-}
-
-function lineBreaks(field: string): number {
-  if (!field.includes('\n') && !field.includes('\r')) return 0;
-  return field.match(/\r\n|\r|\n/g)!.length;
-}
-
-/**
- * The text of a CSV file: UTF-8 (BOM dropped, invalid bytes stop the file) or Windows-1258 via
- * iconv-lite. Text is not normalised here: fields are made NFC one by one, after parsing.
- */
-async function* decodeText(chunks: AsyncIterable<Buffer>, file: string, encoding: CsvEncoding): AsyncGenerator<string> {
-  const it = chunks[Symbol.asyncIterator]();
-  const sniffed: Buffer[] = [];
-  let chosen = encoding;
-  if (encoding === 'auto') {
-    let size = 0;
-    let ended = false;
-    while (size < SNIFF_BYTES) {
-      const next = await it.next();
-      if (next.done) {
-        ended = true;
-        break;
-      }
-      sniffed.push(next.value);
-      size += next.value.length;
-    }
-    chosen = isUtf8(Buffer.concat(sniffed), !ended) ? 'utf8' : 'windows-1258';
-  }
-  const decoder = chosen === 'utf8' ? utf8Decoder(file) : iconv.getDecoder('windows-1258');
-  for (const chunk of sniffed) yield decoder.write(chunk);
-  for (let next = await it.next(); !next.done; next = await it.next()) yield decoder.write(next.value);
-  yield decoder.end() ?? '';
-}
-
-/** True when the bytes are UTF-8 (with `more`, a sequence cut at the end is allowed). */
-function isUtf8(bytes: Buffer, more: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: more });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function utf8Decoder(file: string): { write(b: Buffer): string; end(): string } {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let offset = 0;
-  const guard = (f: () => string, size: number) => {
-    try {
-      const s = f();
-      offset += size;
-      return s;
-    } catch (e) {
-      throw new AppError('IMPORT_FILE_ENCODING', { file, encoding: 'UTF-8', offset }, { cause: e });
-    }
-  };
-  return {
-    write: (b) => guard(() => decoder.decode(b, { stream: true }), b.length),
-    end: () => guard(() => decoder.decode(), 0),
-  };
-}
-
 // --- writing files --------------------------------------------------------------------------------
-
-/** A column of a written sheet. */
-interface SheetColumn {
-  header: string;
-  width: number;
-  /** Format as Text (`@`) so that Excel keeps leading zeros. */
-  asText?: boolean;
-  /** Shown as a note on the header cell. */
-  note?: string;
-}
-
-/**
- * CSV as Excel opens it without asking: UTF-8 with BOM, CRLF, comma. A cell starting with
- * `= + - @` gets a leading apostrophe so that no spreadsheet runs it as a formula.
- */
-function csvBuffer(rows: string[][]): Buffer {
-  const cell = (s: string) => {
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\r\n;]|^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return Buffer.from(`\ufeff${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`, 'utf8');
-}
-
-/** One worksheet: bold, frozen header row, Text-formatted columns where asked, every value a string. */
-async function xlsxBuffer(sheetName: string, columns: SheetColumn[], rows: string[][]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width, ...(c.asText && { style: { numFmt: '@' } }) }));
-  sheet.addRows(rows);
-  const header = sheet.getRow(1);
-  header.font = { bold: true };
-  columns.forEach((c, i) => {
-    if (c.note) header.getCell(i + 1).note = c.note;
-  });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
 
 /**
  * The downloadable citizen import template: the header row (Vietnamese headers) and one example
@@ -760,15 +469,7 @@ async function xlsxBuffer(sheetName: string, columns: SheetColumn[], rows: strin
  * household numbers, unit codes) formatted as Text so that Excel keeps leading zeros.
  */
 export async function writeCitizenTemplate(format: 'csv' | 'xlsx'): Promise<Buffer> {
-  const example = CITIZEN_TEMPLATE_COLUMNS.map((c) => c.example);
-  if (format === 'csv') return csvBuffer([CITIZEN_TEMPLATE_COLUMNS.map((c) => c.header.vi), example]);
-  const columns = CITIZEN_TEMPLATE_COLUMNS.map((c) => ({
-    header: c.header.vi,
-    width: Math.max(14, Math.min(40, c.header.vi.length + 4, c.example.length + 4)),
-    asText: c.asText,
-    note: c.description.vi,
-  }));
-  return xlsxBuffer('Danh sách công dân', columns, [example]);
+  return TEMPLATE.write(format, 'Danh sách công dân');
 }
 
 /** One line of an error report: a row's error with its row number (as {@link ParsedRow} gives it, or as stored by the importer). */
@@ -783,17 +484,6 @@ export interface ImportErrorEntry {
 
 /** Columns whose values are masked in reports: identification, card and phone numbers. */
 const MASKED_COLUMNS = new Set<string>(['so_dinh_danh', 'so_dinh_danh_chu_ho', 'so_dinh_danh_cha', 'so_dinh_danh_me', 'so_dinh_danh_vo_chong', 'so_the_can_cuoc', 'so_dien_thoai']);
-
-/** Every character but the last three digits becomes `*`: `001203004567` → `*********567`. */
-export function maskDigits(value: string): string {
-  const chars = [...value];
-  let kept = 0;
-  for (let i = chars.length - 1; i >= 0; i--) {
-    if (kept < 3 && /\d/.test(chars[i]!)) kept++;
-    else chars[i] = '*';
-  }
-  return chars.join('');
-}
 
 const REPORT_HEADERS: Record<Language, string[]> = {
   vi: ['Dòng', 'Cột', 'Mã lỗi', 'Nội dung lỗi', 'Giá trị'],
@@ -825,7 +515,7 @@ function knownParams(e: ImportErrorEntry): ErrorParams {
  */
 export async function writeErrorReport(errors: readonly ImportErrorEntry[], format: 'csv' | 'xlsx', lang: Language): Promise<Buffer> {
   const rows = errors.map((e) => {
-    const label = COLUMN_BY_KEY.get(e.column)?.header[lang] ?? e.column;
+    const label = TEMPLATE.column(e.column)?.header[lang] ?? e.column;
     const hide = (x: ErrorParams[string]) => (MASKED_COLUMNS.has(e.column) && typeof x === 'string' ? maskDigits(x) : x);
     const value = e.value == null ? '' : String(hide(e.value));
     const given = Object.fromEntries(Object.entries(e.params ?? {}).map(([k, x]) => [k, hide(x)]));

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { Type } from 'typebox';
-import { actorOf } from '../platform/auth.js';
+import { actorOf, staffOf } from '../platform/auth.js';
 import { AppError } from '../platform/errors.js';
 import { languageOf } from '../platform/http/problem.js';
 import type { Api, AppContext } from '../platform/module.js';
@@ -77,7 +77,7 @@ export async function importRoutes(api: Api, ctx: AppContext): Promise<void> {
       const actor = actorOf(request);
       const name = path.basename(decodeHeaderText(request.headers['x-file-name']) ?? 'upload').replace(/[^\p{L}\p{N} ._-]/gu, '_');
       const { id } = await beginImport(ctx.db, file, { actor, referenceDate: request.query.referenceDate }, name);
-      const area = await readerArea(ctx.db, request.principal!);
+      const area = await readerArea(ctx.db, staffOf(request));
       // The import runs on after the answer; its status row tells how far it got.
       void importCitizens(ctx.db, file, { actor, referenceDate: request.query.referenceDate, importId: id, area })
         .catch((err: unknown) => ctx.logger.warn({ err, importId: id }, 'citizen import failed'))
@@ -88,13 +88,13 @@ export async function importRoutes(api: Api, ctx: AppContext): Promise<void> {
 
   api.get(
     '/citizen-imports/:id',
-    { config: { permission: 'citizen.import' }, schema: { tags: ['population'], summary: 'An import’s status and counts', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), response: { 200: ImportStatusSchema } } },
+    { config: { permission: 'citizen.import' }, schema: { tags: ['population'], summary: 'An import’s status and counts', params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }, { additionalProperties: false }), response: { 200: ImportStatusSchema } } },
     async (request) => importStatus(ctx.db, request.params.id),
   );
 
   api.get(
     '/citizen-imports/:id/errors.:format',
-    { config: { permission: 'citizen.import' }, schema: { tags: ['population'], summary: 'The bad rows of an import', params: Type.Object({ id: Type.Integer({ minimum: 1 }), format: Format }, { additionalProperties: false }) } },
+    { config: { permission: 'citizen.import' }, schema: { tags: ['population'], summary: 'The bad rows of an import', params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }), format: Format }, { additionalProperties: false }) } },
     async (request, reply) => {
       await importStatus(ctx.db, request.params.id);
       const { format } = request.params;

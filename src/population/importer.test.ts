@@ -98,6 +98,17 @@ forEachEngine('citizen imports', startTestPlatform, (env) => {
     ]);
   });
 
+  it('refuses an import id beyond 2^53 − 1 as 400 (the fuzzer\'s `1e21` reached PostgreSQL\'s bigint: a 500)', async () => {
+    const { ctx, app } = env();
+    await createStaff(ctx.db, { username: 'pc06.ids', password: 'Mot-cua-2023!', role: 'PROVINCIAL_POLICE', unitCode: '30', unitDate: '2023-02-28' }, cli, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
+    const { token } = await signInStaff(ctx.db, 'pc06.ids', 'Mot-cua-2023!', null);
+    for (const url of ['/api/v1/citizen-imports/1e21', '/api/v1/citizen-imports/1e21/errors.csv']) {
+      const r = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().errors, url).toMatchObject([{ field: 'params.id', code: 'FIELD_OUT_OF_RANGE' }]);
+    }
+  });
+
   it('imports over HTTP with a progress status and a downloadable error report', async () => {
     const { ctx, app } = env();
     await createStaff(ctx.db, { username: 'pc06.haiduong', password: 'Mot-cua-2023!', role: 'PROVINCIAL_POLICE', unitCode: '30', unitDate: '2023-02-28' }, cli, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
@@ -131,5 +142,14 @@ forEachEngine('citizen imports', startTestPlatform, (env) => {
     }
     expect(s2).toMatchObject({ status: 'done', fileName: 'hà nội.csv', created: 0, updated: 0, badRows: 2, failure: null });
     expect((await importErrors(ctx.db, s2.id)).map((e) => `${e.row} ${e.code}`)).toEqual(['2 IMPORT_OUT_OF_SCOPE', '3 IMPORT_OUT_OF_SCOPE']);
+  });
+
+  it('reports as total the rows it read, not the estimate from the line count a blank line inflated', async () => {
+    const { ctx } = env();
+    const file = path.join(dir, 'blank-lines.csv');
+    // Two data rows with a blank line between them: 3 line breaks after the header, 2 rows.
+    fs.writeFileSync(file, `\uFEFF${HEADER}\r\n030171008888,Ngô Thị Thu,1971-04-30,Nữ,10897,Thôn E,\r\n\r\n030068009999,Bùi Văn Tâm,1968-08-19,Nam,10897,Thôn F,\r\n`);
+    const status = await importCitizens(ctx.db, file, { actor: cli, referenceDate: '2023-02-28' });
+    expect(status).toMatchObject({ status: 'done', rowsRead: 2, rowsTotal: 2, created: 2, badRows: 0 });
   });
 });

@@ -274,7 +274,9 @@ export async function importCitizens(db: Database, file: string, options: Import
     }
     if (batch.length > 0) await flush(lastRow);
     await writing;
-    await db.as<ImportTables>().updateTable('citizen_imports').set({ status: 'done', finished_at: nowUtc() }).where('id', '=', id).execute();
+    // Done: the total was an estimate from the file's line count (blank lines, a missing last
+    // newline or quoted line breaks make it differ; 0 for XLSX) — now it is the rows read.
+    await db.as<ImportTables>().updateTable('citizen_imports').set((eb) => ({ status: 'done', finished_at: nowUtc(), rows_total: eb.ref('rows_read') })).where('id', '=', id).execute();
   } catch (err) {
     await writing.catch(() => undefined); // a batch in flight commits (or fails) before the import is marked failed
     const reason = err instanceof AppError ? err.code : 'INTERNAL_ERROR';

@@ -12,7 +12,12 @@ import { countCitizens, populationMigrations, searchMigrations, type PopulationT
 
 export { explainPin, type Sex } from './pin.js';
 export { createCitizen, readCitizen, findCitizens, maskPin } from './registry.js';
+export { citizenRecord, readerArea, checkPurpose, type Citizen, type ReadPurpose } from './registry.js';
+export { purposeOf } from './routes.js';
+export { PurposeHeadersSchema } from './schemas.js';
 export type { CitizenInput } from './model.js';
+export { countCitizensPerUnit, type CitizensOfUnit } from './counts.js';
+export { registryFacts, registryFactsMany, matchCitizen, type RegistryFacts, type DeclaredIdentity } from './registry-facts.js';
 
 export const populationModule: PlatformModule = {
   name: 'population',

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { forEachEngine } from '../platform/testing/engines.js';
 import { startTestPlatform } from '../platform/testing/app.js';
-import { verifyAuditChain } from '../platform/audit/audit.js';
+import { auditEntriesFor, verifyAuditChain } from '../platform/audit/audit.js';
 import type { StaffRole } from '../platform/auth.js';
 import { createStaff, signInStaff } from '../identity/index.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
@@ -221,6 +222,37 @@ forEachEngine('population registry', setup, (env) => {
     const notes = log.json().items.map((e: { purposeNote: string | null }) => e.purposeNote);
     expect(notes).toContain('Hỗ trợ bà Diệp');
     expect(notes).toContain('Giúp ông Đức');
+  });
+
+  it('answers concurrent reads only once each one’s own audit entry is committed, and fails a read that cannot be audited', async () => {
+    const { ctx } = env();
+    const ids = Array.from({ length: 12 }, (_, i) => `concurrent-read-${String(i).padStart(2, '0')}`);
+    const reads = await Promise.all(ids.map((id) => call('GET', '/api/v1/citizens/030090001234', 'pc06.haiduong', { headers: { ...purpose, 'x-request-id': id } })));
+    expect(reads.map((r) => r.statusCode)).toEqual(ids.map(() => 200));
+    const log = await auditEntriesFor(ctx.db, { type: 'citizen', id: '030090001234' }, { offset: 0, limit: 12 });
+    expect(log.items.map((e) => e.requestId).sort()).toEqual(ids);
+    expect(new Set(log.items.map((e) => `${e.actorId} ${e.action} ${e.purposeCode} ${e.summary}`))).toEqual(new Set(['pc06.haiduong citizen.read DOSSIER_PROCESSING full record shown']));
+    expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
+    // The audit log refuses reads (a trigger): the record is not shown.
+    const postgres = ctx.db.engine === 'postgres';
+    if (postgres) {
+      await sql`create function refuse_reads() returns trigger language plpgsql as $$ begin raise exception 'audit log unavailable'; end $$`.execute(ctx.db.kysely);
+      await sql`create trigger refuse_reads before insert on audit_log for each row when (new.action = 'citizen.read') execute function refuse_reads()`.execute(ctx.db.kysely);
+    } else {
+      await sql`create trigger refuse_reads before insert on audit_log when new.action = 'citizen.read' begin select raise(abort, 'audit log unavailable'); end`.execute(ctx.db.kysely);
+    }
+    try {
+      const refused = await call('GET', '/api/v1/citizens/030090001234', 'pc06.haiduong', { headers: purpose });
+      expect(refused.statusCode).toBe(500);
+      expect(refused.json().code).toBe('INTERNAL_ERROR');
+      expect(refused.body).not.toContain('Nguyễn');
+      expect(refused.body).not.toContain('Thôn Hoàng Xá');
+    } finally {
+      await sql`drop trigger refuse_reads${sql.raw(postgres ? ' on audit_log' : '')}`.execute(ctx.db.kysely);
+      if (postgres) await sql`drop function refuse_reads()`.execute(ctx.db.kysely);
+    }
+    expect((await call('GET', '/api/v1/citizens/030090001234', 'pc06.haiduong', { headers: purpose })).statusCode).toBe(200);
+    expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
   });
 
   it('explains identification numbers publicly', async () => {

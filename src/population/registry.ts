@@ -16,10 +16,10 @@ import type { Kysely } from 'kysely';
 import { AppError, type FieldError } from '../platform/errors.js';
 import { isIsoDate, nowUtc, todayInVietnam } from '../platform/dates.js';
 import { collationKey, foldForSearch, normalizeText } from '../platform/text.js';
-import { inScope, type Principal, type ScopePeriod } from '../platform/auth.js';
-import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import { inScope, type StaffPrincipal, type ScopePeriod } from '../platform/auth.js';
+import { recordAudit, recordAuditNow, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
-import { getUnit, unitAreaThroughTime, type UnitsTables } from '../units/index.js';
+import { getUnit, unitAreaThroughTime, type UnitCache, type UnitsTables } from '../units/index.js';
 import type { CitizenInput, CitizenStatus, HouseholdRelation, IdentityCard, Place, Residence } from './model.js';
 import { explainPin, type Sex } from './pin.js';
 import { isPurposeCode, type PurposeCode } from './purposes.js';
@@ -365,7 +365,7 @@ export async function saveCitizen(trx: Db, input: CitizenInput, residencePath: s
  * 403, when the current or permanent residence lies elsewhere or is missing); the number of a
  * look-alike is answered masked.
  */
-export async function createCitizen(db: Database, input: CitizenInput, actor: AuditActor, principal?: Principal): Promise<SaveOutcome> {
+export async function createCitizen(db: Database, input: CitizenInput, actor: AuditActor, principal?: StaffPrincipal): Promise<SaveOutcome> {
   const units = new UnitPaths(db.as<UnitsTables>());
   const path = await checkCitizen(input, units);
   const area = principal ? await readerArea(db, principal) : null;
@@ -384,10 +384,24 @@ export async function createCitizen(db: Database, input: CitizenInput, actor: Au
   return result.outcome === 'duplicate' ? { ...result, duplicateOf: maskPin(result.duplicateOf) } : result;
 }
 
-/** The reader's unit through time (null for an account with no unit: the whole system). */
-export async function readerArea(db: Database, principal: Principal): Promise<ScopePeriod[] | null> {
+/**
+ * One person's full record by identification number, for a module acting for that person (a
+ * signed-in citizen's own form pre-filled from the registry), or undefined when not registered.
+ * Not audited here: the caller writes the audit entry in the transaction that uses the data.
+ */
+export async function citizenRecord(db: Database, pin: string): Promise<Citizen | undefined> {
+  const row = await citizenByPin(db.as<PopulationTables>(), pin);
+  return row ? citizenOf(row) : undefined;
+}
+
+/**
+ * The reader's unit through time (null for an account with no unit: the whole system), from
+ * `units` (the routes' cache, revalidated against the units registry's revision) when given.
+ */
+export async function readerArea(db: Database, principal: StaffPrincipal, units?: UnitCache): Promise<readonly ScopePeriod[] | null> {
   if (principal.unitCode === null) return null;
-  return unitAreaThroughTime(db.as<UnitsTables>(), principal.unitCode, principal.unitDate ?? todayInVietnam());
+  const at = principal.unitDate ?? todayInVietnam();
+  return units ? units.area(principal.unitCode, at) : unitAreaThroughTime(db.as<UnitsTables>(), principal.unitCode, at);
 }
 
 export interface ReadPurpose {
@@ -410,24 +424,28 @@ function scopePath(r: CitizenRow): string[] {
 
 /**
  * One person's record for a staff member, by identification number or list reference.
- * The read is audited even when refused. Errors: PURPOSE_REQUIRED, PURPOSE_UNKNOWN,
- * CITIZEN_NOT_FOUND (404, also for a person outside the reader's unit: existence is not revealed).
+ * The read is audited even when refused, and answered only once its audit entry is committed.
+ * `units` caches the reader's area (see {@link readerArea}). `from`: where the record is read
+ * (default `db`; the lookup route passes `db.read`, the read replica when DATABASE_READ_URL is
+ * set, so a record created or changed a moment ago may be answered as before — or not found —
+ * until the replica has replayed it, usually milliseconds); the audit entry always goes to `db`.
+ * Errors: PURPOSE_REQUIRED, PURPOSE_UNKNOWN, CITIZEN_NOT_FOUND (404, also for a person outside
+ * the reader's unit: existence is not revealed); a failed audit write fails the read.
  */
-export async function readCitizen(db: Database, key: string, principal: Principal, purpose: ReadPurpose, actor: AuditActor): Promise<Citizen> {
+export async function readCitizen(db: Database, key: string, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<Citizen> {
   const p = checkPurpose(purpose);
-  const k = db.as<PopulationTables>();
+  const k = from.as<PopulationTables>();
   const row = /^\d{12}$/.test(key) ? await citizenByPin(k, key) : await citizenByRef(k, key);
-  const allowed = row !== undefined && inScope(await readerArea(db, principal), scopePath(row), row.scope_date);
-  await db.transaction((trx) =>
-    recordAudit(trx, {
-      actor,
-      action: allowed ? 'citizen.read' : 'citizen.read-refused',
-      subjects: row ? [{ type: 'citizen', id: row.pin }] : [],
-      purposeCode: p.code,
-      purposeNote: p.note,
-      summary: allowed ? 'full record shown' : row ? 'outside the reader’s unit: nothing shown' : 'no such record',
-    }),
-  );
+  const allowed = row !== undefined && inScope(await readerArea(db, principal, units), scopePath(row), row.scope_date);
+  // Group commit with other reads; the record is answered only once its entry is committed.
+  await recordAuditNow(db, {
+    actor,
+    action: allowed ? 'citizen.read' : 'citizen.read-refused',
+    subjects: row ? [{ type: 'citizen', id: row.pin }] : [],
+    purposeCode: p.code,
+    purposeNote: p.note,
+    summary: allowed ? 'full record shown' : row ? 'outside the reader’s unit: nothing shown' : 'no such record',
+  });
   if (!row || !allowed) throw new AppError('CITIZEN_NOT_FOUND');
   return citizenOf(row);
 }
@@ -442,23 +460,24 @@ export interface CitizenQuery {
 
 /**
  * A search within the reader's unit (narrowed further by `unit` when it lies inside it), masked,
- * audited with every record returned as a subject.
+ * audited with every record returned as a subject (answered once the entry is committed).
+ * `units` caches the reader's area (see {@link readerArea}). `from`: where the search runs
+ * (default `db`; the search route passes `db.read`, the read replica when there is one, which
+ * may not show changes of the last moment yet); the audit entry always goes to `db`.
  */
-export async function findCitizens(db: Database, query: CitizenQuery, principal: Principal, purpose: ReadPurpose, actor: AuditActor): Promise<{ items: CitizenListItem[]; total: number }> {
+export async function findCitizens(db: Database, query: CitizenQuery, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<{ items: CitizenListItem[]; total: number }> {
   const p = checkPurpose(purpose);
   const tokens = query.q ? foldForSearch(query.q).split(' ').filter(Boolean) : [];
-  const area = await readerArea(db, principal);
+  const area = await readerArea(db, principal, units);
   const unitCode = query.unit;
-  const result = await searchCitizens(db.as<PopulationTables>(), { tokens, birthYear: query.birthYear, unitCode, area, offset: query.offset, limit: query.limit });
-  await db.transaction((trx) =>
-    recordAudit(trx, {
-      actor,
-      action: 'citizen.search',
-      subjects: result.items.map((r) => ({ type: 'citizen', id: r.pin })),
-      purposeCode: p.code,
-      purposeNote: p.note,
-      summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}${principal.unitCode ? ` within ${principal.unitCode}` : ''}: ${result.items.length} of ${result.total} shown, masked`,
-    }),
-  );
+  const result = await searchCitizens(from.as<PopulationTables>(), { tokens, birthYear: query.birthYear, unitCode, area, offset: query.offset, limit: query.limit });
+  await recordAuditNow(db, {
+    actor,
+    action: 'citizen.search',
+    subjects: result.items.map((r) => ({ type: 'citizen', id: r.pin })),
+    purposeCode: p.code,
+    purposeNote: p.note,
+    summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}${principal.unitCode ? ` within ${principal.unitCode}` : ''}: ${result.items.length} of ${result.total} shown, masked`,
+  });
   return { items: result.items.map(listItemOf), total: result.total };
 }

@@ -7,10 +7,16 @@
  * - `GET /citizens?q=&birthYear=&unit=&page=&pageSize=` (citizen.read, X-Purpose) — masked list, audited.
  * - `GET /citizens/{pin|ref}/history` (citizen.read, X-Purpose) — the record's changes.
  * - `GET /citizens/{pin}/access-log` (citizen.access-log) — who read or changed the record.
+ *
+ * With a read replica (DATABASE_READ_URL) the lookup `GET /citizens/{pin|ref}` and the search
+ * `GET /citizens` read there (`ctx.db.read`) and write their audit entries to the primary; a
+ * record created or changed a moment before may show as before, or not yet at all, until the
+ * replica has replayed the change (asynchronous streaming replication, usually milliseconds).
+ * History, access log and duplicates read the primary.
  */
 import { Type } from 'typebox';
-import { actorOf } from '../platform/auth.js';
-import { auditEntriesFor, recordAudit } from '../platform/audit/audit.js';
+import { actorOf, staffOf } from '../platform/auth.js';
+import { auditEntriesFor, recordAuditNow } from '../platform/audit/audit.js';
 import { AppError, messageOf } from '../platform/errors.js';
 import { decodeHeaderText } from '../platform/http/headers.js';
 import { languageOf } from '../platform/http/problem.js';
@@ -18,10 +24,11 @@ import { pageQueryProperties, pageWindow } from '../platform/http/pagination.js'
 import type { Api, AppContext } from '../platform/module.js';
 import { explainPin } from './pin.js';
 import { PURPOSES } from './purposes.js';
-import { createCitizen, findCitizens, readCitizen } from './registry.js';
+import { createCitizen, findCitizens, readCitizen, type ReadPurpose } from './registry.js';
 import { decideDuplicate, listDuplicates } from './duplicates.js';
 import { citizenByPin, citizenByRef, historyOf, type PopulationTables } from './store.js';
 import type { Database } from '../platform/db/database.js';
+import { UnitCache, type UnitsTables } from '../units/index.js';
 import {
   AccessLogSchema,
   CitizenInputSchema,
@@ -36,13 +43,21 @@ import {
   SaveOutcomeSchema,
 } from './schemas.js';
 
-const purposeOf = (h: { 'x-purpose'?: string; 'x-purpose-note'?: string; 'x-dossier-code'?: string }) => {
+/**
+ * The stated purpose of a read from its headers (`X-Purpose`, `X-Purpose-Note` RFC 8187-decoded,
+ * `X-Dossier-Code`), for {@link checkPurpose}; other modules reading a person reuse it with
+ * `PurposeHeadersSchema`. Error: VALIDATION_FAILED (a note over 500 characters).
+ */
+export const purposeOf = (h: { 'x-purpose'?: string; 'x-purpose-note'?: string; 'x-dossier-code'?: string }): ReadPurpose => {
   const note = decodeHeaderText(h['x-purpose-note']);
   if (note !== undefined && [...note].length > 500) throw new AppError('VALIDATION_FAILED', { count: 1 }, { fieldErrors: [{ field: 'headers.x-purpose-note', code: 'FIELD_TOO_LONG', params: { limit: 500 } }] });
   return { code: h['x-purpose'], note, dossierCode: h['x-dossier-code'] };
 };
 
 export async function populationRoutes(api: Api, ctx: AppContext): Promise<void> {
+  // Readers' areas through time, revalidated against the units registry like the units routes' answers.
+  const units = new UnitCache(ctx.db.as<UnitsTables>(), { revalidateMs: ctx.config.unitsCacheMs });
+
   api.get(
     '/pins/:pin',
     {
@@ -78,7 +93,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       },
     },
     async (request, reply) => {
-      const result = await createCitizen(ctx.db, request.body, actorOf(request), request.principal);
+      const result = await createCitizen(ctx.db, request.body, actorOf(request), staffOf(request));
       if (result.outcome !== 'created' && result.outcome !== 'duplicate') throw new AppError('INTERNAL_ERROR', { requestId: request.id });
       return reply.code(result.outcome === 'duplicate' ? 202 : 201).send(result);
     },
@@ -97,7 +112,8 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
         response: { 200: CitizenSchema },
       },
     },
-    async (request) => readCitizen(ctx.db, request.params.key, request.principal!, purposeOf(request.headers), actorOf(request)),
+    // Read from the replica when there is one (DATABASE_READ_URL); the audit entry goes to the primary.
+    async (request) => readCitizen(ctx.db, request.params.key, staffOf(request), purposeOf(request.headers), actorOf(request), units, ctx.db.read),
   );
 
   api.get(
@@ -115,7 +131,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
     },
     async (request) => {
       const { q, birthYear, unit } = request.query;
-      return findCitizens(ctx.db, { q, birthYear, unit, ...pageWindow(request.query) }, request.principal!, purposeOf(request.headers), actorOf(request));
+      return findCitizens(ctx.db, { q, birthYear, unit, ...pageWindow(request.query) }, staffOf(request), purposeOf(request.headers), actorOf(request), units, ctx.db.read);
     },
   );
 
@@ -126,7 +142,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       schema: { tags: ['population'], summary: "A record's change history", params: CitizenKeyParamsSchema, headers: PurposeHeadersSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: HistorySchema } },
     },
     async (request) => {
-      const citizen = await readCitizen(ctx.db, request.params.key, request.principal!, purposeOf(request.headers), actorOf(request));
+      const citizen = await readCitizen(ctx.db, request.params.key, staffOf(request), purposeOf(request.headers), actorOf(request), units);
       const { offset, limit } = pageWindow(request.query);
       const h = await historyOf(ctx.db.as<PopulationTables>(), citizen.pin, offset, limit);
       return { total: h.total, items: h.items.map((r) => ({ version: r.version, at: r.at, actor: r.actor, source: r.source, changes: JSON.parse(r.changes) as Record<string, unknown> })) };
@@ -142,7 +158,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
     async (request) => {
       const pin = await pinOfKey(ctx.db, request.params.key);
       const log = await auditEntriesFor(ctx.db, { type: 'citizen', id: pin }, pageWindow(request.query));
-      await ctx.db.transaction((trx) => recordAudit(trx, { actor: actorOf(request), action: 'citizen.access-log', subjects: [{ type: 'citizen', id: pin }], summary: `access log shown: ${log.items.length} of ${log.total} entries` }));
+      await recordAuditNow(ctx.db, { actor: actorOf(request), action: 'citizen.access-log', subjects: [{ type: 'citizen', id: pin }], summary: `access log shown: ${log.items.length} of ${log.total} entries` });
       return log;
     },
   );
@@ -174,7 +190,7 @@ export async function duplicateRoutes(api: Api, ctx: AppContext): Promise<void> 
       schema: {
         tags: ['population'],
         summary: 'Decide a duplicate candidate: two people (the held record is created) or one person (it is dropped)',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }, { additionalProperties: false }),
         body: Type.Object({ decision: Type.Unsafe<'distinct' | 'same'>({ type: 'string', enum: ['distinct', 'same'] }) }, { additionalProperties: false }),
       },
     },

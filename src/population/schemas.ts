@@ -4,10 +4,10 @@
  * places are a unit code with the date it refers to.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import { Nullable } from '../platform/http/schemas.js';
 import { pageQueryProperties, pagedSchema } from '../platform/http/pagination.js';
 import { PURPOSES } from './purposes.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Opt = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
 const Pin = Type.String({ pattern: '^[0-9]{12}$', 'x-form': '12 digits', description: 'Personal identification number (số định danh cá nhân), 12 digits.' });
 const Day = Type.String({ format: 'date', 'x-form': 'YYYY-MM-DD' });
@@ -131,14 +131,14 @@ export const ImportStatusSchema = Type.Object({
   status: Type.Unsafe<'running' | 'done' | 'failed'>({ type: 'string', enum: ['running', 'done', 'failed'] }),
   referenceDate: Type.String(),
   rowsRead: Type.Integer(),
-  rowsTotal: Type.Integer({ description: 'Estimated data rows (0 when unknown, e.g. XLSX).' }),
+  rowsTotal: Type.Integer({ description: 'Data rows: an estimate from the line count while running (0 when unknown, e.g. XLSX); the rows read once done.' }),
   created: Type.Integer(),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   duplicates: Type.Integer(),
   badRows: Type.Integer(),
   startedAt: Type.String(),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Nullable(Type.String()),
   failure: Type.Union([Type.String(), Type.Null()], { description: 'Why a failed import stopped: a catalogue code (see /api/problems).' }),
 });
 

@@ -139,13 +139,16 @@ export async function listUnits(db: Db, query: ListUnitsQuery): Promise<{ items:
 }
 
 /**
- * A per-process cache of {@link getUnit} answers (found units and UNIT_NOT_FOUND problems).
+ * A per-process cache of {@link getUnit} and {@link unitAreaThroughTime} answers (found units and
+ * UNIT_NOT_FOUND problems; areas, which every unit-scoped read of a person needs).
  * Units change a few times a year, by imports; every import raises the registry's revision, and
  * the cache checks that revision at most once per `revalidateMs` (default 1 s), so an import made
- * through any app copy is seen by every copy within that time. Bounded to `maxEntries` answers.
+ * through any app copy is seen by every copy within that time. Bounded to `maxEntries` answers of
+ * each kind.
  */
 export class UnitCache {
   private readonly entries = new Map<string, UnitDetail | AppError>();
+  private readonly areas = new Map<string, readonly UnitPeriod[]>();
   private revision = -1;
   private checkedAt = 0;
   private checking: Promise<void> | undefined;
@@ -159,7 +162,10 @@ export class UnitCache {
     if (Date.now() - this.checkedAt < (this.options.revalidateMs ?? 1000)) return;
     this.checking ??= unitsRevision(this.db)
       .then((r) => {
-        if (r !== this.revision) this.entries.clear();
+        if (r !== this.revision) {
+          this.entries.clear();
+          this.areas.clear();
+        }
         this.revision = r;
         this.checkedAt = Date.now();
       })
@@ -183,6 +189,19 @@ export class UnitCache {
       this.entries.set(key, hit);
     }
     if (hit instanceof AppError) throw hit;
+    return hit;
+  }
+
+  /** As {@link unitAreaThroughTime}, from the cache when it can. The answer is shared: do not change it. */
+  async area(code: string, at: string): Promise<readonly UnitPeriod[]> {
+    await this.revalidate();
+    const key = `${code}|${at}`;
+    let hit = this.areas.get(key);
+    if (hit === undefined) {
+      hit = Object.freeze(await unitAreaThroughTime(this.db, code, at));
+      if (this.areas.size >= (this.options.maxEntries ?? 20_000)) this.areas.delete(this.areas.keys().next().value as string);
+      this.areas.set(key, hit);
+    }
     return hit;
   }
 }

@@ -3,6 +3,7 @@
  * TypeScript types). Dates are `YYYY-MM-DD` Vietnam business dates; codes are digit strings.
  */
 import { Type, type Static } from 'typebox';
+import { Nullable } from '../platform/http/schemas.js';
 import { pageQueryProperties, pagedSchema } from '../platform/http/pagination.js';
 import { UNIT_TYPES, type UnitType } from './model.js';
 
@@ -10,7 +11,6 @@ const DateParam = Type.String({ format: 'date', 'x-form': 'YYYY-MM-DD', descript
 const Code = Type.String({ pattern: '^[0-9]{2,5}$', 'x-form': '2–5 digits', description: 'GSO code: province 2 digits, district 3, commune 5.' });
 const Level = Type.Union([Type.Literal('province'), Type.Literal('district'), Type.Literal('commune')]);
 const UnitTypeSchema = Type.Unsafe<UnitType>({ type: 'string', enum: [...UNIT_TYPES] });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const UnitRefSchema = Type.Object({
   code: Type.String(),

@@ -242,8 +242,8 @@ forEachEngine('administrative units', startTestPlatform, (env) => {
       const { ctx } = env();
       const v = await verifyAuditChain(ctx.db);
       expect(v.ok).toBe(true);
-      // units seed + calendar seed + 2025 list twice + merges twice + splits + GSO CSV + 2026 list; the rejected file wrote nothing
-      expect(v.checked).toBe(9);
+      // units seed + calendar seed + services catalog seed + 2025 list twice + merges twice + splits + GSO CSV + 2026 list; the rejected file wrote nothing
+      expect(v.checked).toBe(10);
     });
 
     it('imports the 2025-03-01 three-level list as complete: units it no longer lists end the day before', async () => {
