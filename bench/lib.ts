@@ -4,6 +4,7 @@
  * reference measured in the same run. Rounds alternate reference and subject to even out noise.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 
@@ -11,7 +12,45 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface RunningServer {
   url: string;
+  /** CPU time (user + system) the server process has used so far, in ms; undefined where /proc is not there. */
+  cpuMs(): number | undefined;
+  /** CPU time (user + system) of each of the server's threads so far, ms by thread id (the main thread's id is the process id); empty where /proc is not there. */
+  threadsCpuMs(): Map<number, number>;
+  /** The server's process id. */
+  pid: number | undefined;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a /proc `stat` line, in ms (fields 14 and 15 of proc(5); clock ticks of 10 ms). */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time (user + system) of process `pid` so far, in ms, from /proc (Linux). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    return statCpuMs(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) of each thread of process `pid` so far, ms by thread id, from /proc/PID/task (Linux). */
+function threadsCpuMs(pid: number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        out.set(Number(tid), statCpuMs(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
 }
 
 /** Runs `script` (TypeScript, via tsx) which must print `LISTENING <port>` once ready. */
@@ -29,6 +68,9 @@ export function startServer(script: string, env: Record<string, string> = {}): P
       if (m) {
         resolve({
           url: `http://127.0.0.1:${m[1]}`,
+          cpuMs: () => processCpuMs(child.pid),
+          threadsCpuMs: () => threadsCpuMs(child.pid),
+          pid: child.pid,
           stop: () =>
             new Promise<void>((r) => {
               child.once('exit', () => r());
@@ -47,6 +89,12 @@ export interface Load {
   p99: number;
   errors: number;
   non2xx: number;
+  /** The server's CPU time per answered request, µs (when the server's CPU time is known): unlike requests per second, it hardly depends on what else the machine is running. */
+  cpuUsPerRequest?: number;
+  /** 95th percentile of the response times, ms, from every response (autocannon's histogram has no p95). */
+  p95?: number;
+  /** Responses received (any status). */
+  answered?: number;
 }
 
 /** What to send besides the URL: headers, and a path per request (e.g. a random record each time). */
@@ -54,37 +102,71 @@ export interface LoadRequests {
   headers?: Record<string, string>;
   /** The path (and query) of the next request, below the target's origin. */
   nextPath?: () => string;
+  /** HTTP method of every request (default GET). */
+  method?: 'GET' | 'POST';
+  /** The next request's JSON body and extra headers (e.g. a new Idempotency-Key each time); `content-type: application/json` is set. */
+  nextRequest?: () => { body: unknown; headers?: Record<string, string> };
+  /** Concurrent connections (default 10). */
+  connections?: number;
 }
 
-/** autocannon against one URL for `seconds`, 10 connections. */
+/** autocannon against one URL for `seconds`, 10 connections unless told otherwise. */
 export async function load(url: string, seconds: number, requests: LoadRequests = {}): Promise<Load> {
-  const { nextPath, headers } = requests;
-  const r = await autocannon({
+  const { nextPath, nextRequest, headers } = requests;
+  const method = requests.method ?? 'GET';
+  const setupRequest = (req: autocannon.Request) => {
+    const next = nextRequest?.();
+    return {
+      ...req,
+      method,
+      ...(nextPath && { path: nextPath() }),
+      ...(next && { body: JSON.stringify(next.body), headers: { ...req.headers, 'content-type': 'application/json', ...next.headers } }),
+    };
+  };
+  const options: autocannon.Options = {
     url,
-    connections: 10,
+    connections: requests.connections ?? 10,
     duration: seconds,
     pipelining: 1,
     headers,
-    ...(nextPath && { requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: nextPath() }) }] }),
+    ...((nextPath || nextRequest || method !== 'GET') && { requests: [{ method, setupRequest }] }),
+  };
+  const times: number[] = [];
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
   });
-  return { requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return { requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, p95: percentile(times, 95), errors: r.errors, non2xx: r.non2xx, answered: r.requests.total } as Load & { answered: number };
 }
 
-/** Alternates reference and subject `rounds` times; returns the mean requests per second of each. */
+/** {@link load} against a server of {@link startServer}, with the server's CPU time per request. */
+async function loadServer(server: RunningServer | string, seconds: number, requests: LoadRequests = {}): Promise<Load> {
+  if (typeof server === 'string') return load(server, seconds, requests);
+  const before = server.cpuMs();
+  const { answered, ...l } = (await load(server.url, seconds, requests)) as Load & { answered: number };
+  const after = server.cpuMs();
+  return before !== undefined && after !== undefined && answered > 0 ? { ...l, cpuUsPerRequest: ((after - before) * 1000) / answered } : l;
+}
+
+/**
+ * Alternates reference and subject `rounds` times; returns the loads of each round. Given
+ * servers of {@link startServer} (not bare URLs), each load also carries the server's CPU time
+ * per request.
+ */
 export async function compare(
-  refUrl: string,
-  subjectUrl: string,
+  refServer: RunningServer | string,
+  subjectServer: RunningServer | string,
   opts: { rounds?: number; seconds?: number; ref?: LoadRequests; subject?: LoadRequests } = {},
 ): Promise<{ ref: Load[]; subject: Load[] }> {
   const rounds = opts.rounds ?? 3;
   const seconds = opts.seconds ?? 5;
-  await load(refUrl, 1, opts.ref);
-  await load(subjectUrl, 1, opts.subject); // warm-up
+  await loadServer(refServer, 1, opts.ref);
+  await loadServer(subjectServer, 1, opts.subject); // warm-up
   const ref: Load[] = [];
   const subject: Load[] = [];
   for (let i = 0; i < rounds; i++) {
-    ref.push(await load(refUrl, seconds, opts.ref));
-    subject.push(await load(subjectUrl, seconds, opts.subject));
+    ref.push(await loadServer(refServer, seconds, opts.ref));
+    subject.push(await loadServer(subjectServer, seconds, opts.subject));
   }
   return { ref, subject };
 }

@@ -3,9 +3,13 @@
  * ratios to a reference measured in the same run (or against a stated bound, for latency and
  * memory). `npm run bench -- units population-lookup` runs only those named.
  */
+import { dossierSubmissionBenchmark } from './dossier-submission.bench.js';
+import { eidSignInBenchmark } from './eid-signin.bench.js';
 import { populationImportBenchmark } from './population-import.bench.js';
 import { populationLookupBenchmark } from './population-lookup.bench.js';
 import { populationSearchBenchmark } from './population-search.bench.js';
+import { reportsDashboardBenchmark } from './reports-dashboard.bench.js';
+import { ssoRefreshBenchmark } from './sso-refresh.bench.js';
 import { unitsBenchmark } from './units.bench.js';
 
 const benchmarks: Record<string, () => Promise<string | string[]>> = {
@@ -13,6 +17,10 @@ const benchmarks: Record<string, () => Promise<string | string[]>> = {
   'population-import': populationImportBenchmark,
   'population-lookup': populationLookupBenchmark,
   'population-search': populationSearchBenchmark,
+  'eid-signin': eidSignInBenchmark,
+  'dossier-submission': dossierSubmissionBenchmark,
+  'sso-refresh': ssoRefreshBenchmark,
+  'reports-dashboard': reportsDashboardBenchmark,
 };
 const only = process.argv.slice(2);
 const unknown = only.filter((n) => !(n in benchmarks));
