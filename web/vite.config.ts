@@ -24,6 +24,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 2 },
+            // Only the lazily loaded dashboard imports ECharts: its own chunk keeps it off every other page.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 3 },
             { name: 'antd', test: /node_modules[\\/]/, priority: 1 },
           ],
         },

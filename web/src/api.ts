@@ -4,14 +4,19 @@
  * when there is one. Failures throw {@link ApiError} (the server answered a problem+json document)
  * or {@link NetworkError} (no usable answer). A 401 on a call that carried a token means the
  * session ended: the token is forgotten and {@link SESSION_EXPIRED} is dispatched on `window`.
+ *
+ * A citizen's e-ID session lives beside the staff session in the same tab: calls made with
+ * `auth: 'citizen'` carry its token instead, and an UNAUTHENTICATED answer to one of them forgets
+ * that token and dispatches {@link CITIZEN_SESSION_EXPIRED}; `auth: 'none'` sends no token.
  */
 import type { Static } from 'typebox';
-import type { StaffMeDto, StaffSessionDto } from '../../src/identity/schemas.js';
+import type { MeDto as CitizenMeDto, SignInResultDto as CitizenSignInDto } from '../../src/identity/eid/schemas.js';
+import type { StaffMeDto, StaffSessionDto, StaffSignInAnswerDto, StaffTotpEnrolmentDto } from '../../src/identity/schemas.js';
 import type { AccessLogSchema, CitizenDto, CitizenListDto, CitizenListItemDto, HistorySchema, ImportStatusDto } from '../../src/population/schemas.js';
 import type { UnitDetailDto, UnitListDto, UnitListQuery, UnitViewDto } from '../../src/units/schemas.js';
 import type { Lang } from './i18n.js';
 
-export type { CitizenDto, CitizenListDto, CitizenListItemDto, StaffMeDto, StaffSessionDto, UnitDetailDto, UnitListDto, UnitViewDto };
+export type { CitizenDto, CitizenListDto, CitizenListItemDto, CitizenMeDto, CitizenSignInDto, StaffMeDto, StaffSessionDto, StaffSignInAnswerDto, StaffTotpEnrolmentDto, UnitDetailDto, UnitListDto, UnitViewDto };
 export type UnitLevel = UnitViewDto['level'];
 export type UnitType = UnitViewDto['type'];
 export type UnitRef = UnitViewDto['path'][number];
@@ -60,6 +65,8 @@ export function problemCode(error: unknown): string | undefined {
 export interface CallOptions {
   lang: Lang;
   signal?: AbortSignal;
+  /** Whose session the call is made in: the staff session (default), the citizen's e-ID session, or none. */
+  auth?: 'staff' | 'citizen' | 'none';
 }
 
 type QueryValue = string | number | undefined;
@@ -89,26 +96,51 @@ export function storeSessionToken(token: string | null): void {
   }
 }
 
+// --- the citizen's e-ID session token ---------------------------------------------------------------
+
+const CITIZEN_TOKEN_KEY = 'motcua.citizenSession';
+
+/** Dispatched on `window` when the server no longer accepts the citizen session's token. */
+export const CITIZEN_SESSION_EXPIRED = 'motcua:citizen-session-expired';
+
+/** The bearer token (`eid.…`) of this tab's citizen e-ID session (kept in `sessionStorage`), if any. */
+export function citizenToken(): string | undefined {
+  try {
+    return sessionStorage.getItem(CITIZEN_TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeCitizenToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(CITIZEN_TOKEN_KEY, token);
+    else sessionStorage.removeItem(CITIZEN_TOKEN_KEY);
+  } catch {
+    // Storage disabled: the session lasts until the page is reloaded.
+  }
+}
+
 // --- requests -------------------------------------------------------------------------------------
 
-interface RequestOptions extends CallOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+export interface RequestOptions extends CallOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, QueryValue>;
   headers?: Record<string, string | undefined>;
   /** Sent as JSON. */
   json?: unknown;
-  /** Sent as is (a file). */
-  body?: Blob;
+  /** Sent as is (a file, or a multipart form whose boundary the browser sets). */
+  body?: Blob | FormData;
   accept?: string;
 }
 
 /** Sends a request and returns the answer when it is a success; throws otherwise. */
-async function send(path: string, { lang, signal, method = 'GET', query = {}, headers = {}, json, body, accept = 'application/json' }: RequestOptions): Promise<Response> {
+async function send(path: string, { lang, signal, auth = 'staff', method = 'GET', query = {}, headers = {}, json, body, accept = 'application/json' }: RequestOptions): Promise<Response> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
   const qs = params.toString();
   const url = qs ? `${path}?${qs}` : path;
-  const token = sessionToken();
+  const token = auth === 'staff' ? sessionToken() : auth === 'citizen' ? citizenToken() : undefined;
   const all: Record<string, string> = { accept, 'accept-language': lang };
   if (token) all.authorization = `Bearer ${token}`;
   if (json !== undefined) all['content-type'] = 'application/json';
@@ -123,16 +155,22 @@ async function send(path: string, { lang, signal, method = 'GET', query = {}, he
   if (response.ok) return response;
   const isJson = /json/.test(response.headers.get('content-type') ?? '');
   const problem: unknown = isJson ? await response.json().catch(() => undefined) : undefined;
-  if (response.status === 401 && token) {
+  if (response.status === 401 && token && auth === 'staff') {
     storeSessionToken(null);
     window.dispatchEvent(new Event(SESSION_EXPIRED));
+  }
+  // A citizen's 401 may be a wrong passcode or authenticator code: only UNAUTHENTICATED ends the session.
+  if (response.status === 401 && token && auth === 'citizen' && isProblem(problem) && problem.code === 'UNAUTHENTICATED') {
+    storeCitizenToken(null);
+    window.dispatchEvent(new Event(CITIZEN_SESSION_EXPIRED));
   }
   if (isProblem(problem)) throw new ApiError(problem);
   // A proxy or gateway answered something that is not ours.
   throw new NetworkError(new Error(`HTTP ${response.status}`));
 }
 
-async function call<T>(path: string, options: RequestOptions): Promise<T> {
+/** Sends a request and returns its JSON answer (undefined for 204); throws {@link ApiError} or {@link NetworkError}. */
+export async function call<T>(path: string, options: RequestOptions): Promise<T> {
   const response = await send(path, options);
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => undefined);
@@ -156,8 +194,18 @@ export function getUnit(code: string, at: string | undefined, options: CallOptio
 
 // --- staff ----------------------------------------------------------------------------------------
 
-export function signIn(username: string, password: string, options: CallOptions): Promise<StaffSessionDto> {
-  return call<StaffSessionDto>('/api/v1/staff/sessions', { ...options, method: 'POST', json: { username, password } });
+/**
+ * `POST /staff/sessions`: a session, or (an account without a second factor yet) `{enrolment}` to
+ * confirm with {@link confirmStaffTotpEnrolment}. 401 STAFF_CREDENTIALS_INVALID, STAFF_OTP_REQUIRED,
+ * STAFF_OTP_INVALID; 429 RATE_LIMITED.
+ */
+export function signIn(input: { username: string; password: string; otp?: string }, options: CallOptions): Promise<StaffSignInAnswerDto> {
+  return call<StaffSignInAnswerDto>('/api/v1/staff/sessions', { ...options, method: 'POST', json: input });
+}
+
+/** `POST /staff/sessions/totp-enrolment`: the enrolment confirmed with a code, and the session (401 STAFF_OTP_INVALID, STAFF_TOTP_ENROLMENT_EXPIRED). */
+export function confirmStaffTotpEnrolment(token: string, otp: string, options: CallOptions): Promise<StaffSessionDto> {
+  return call<StaffSessionDto>('/api/v1/staff/sessions/totp-enrolment', { ...options, method: 'POST', json: { token, otp } });
 }
 
 export function getMe(options: CallOptions): Promise<StaffMeDto> {
@@ -166,6 +214,22 @@ export function getMe(options: CallOptions): Promise<StaffMeDto> {
 
 export async function signOut(options: CallOptions): Promise<void> {
   await send('/api/v1/staff/sessions/current', { ...options, method: 'DELETE', accept: '*/*' });
+}
+
+// --- citizens' e-ID sessions (src/identity/eid) ----------------------------------------------------------
+
+/** `POST /eid/sessions`: a citizen's sign-in (401 EID_CREDENTIALS_INVALID, EID_OTP_REQUIRED, EID_OTP_INVALID; 403 EID_ACCOUNT_LOCKED). */
+export function citizenSignIn(input: { pin: string; password: string; otp?: string }, options: CallOptions): Promise<CitizenSignInDto> {
+  return call<CitizenSignInDto>('/api/v1/eid/sessions', { ...options, auth: 'none', method: 'POST', json: input });
+}
+
+/** `GET /eid/me` in the citizen's session: level, status, two-factor, lock, children's accounts. */
+export function getCitizenMe(options: CallOptions): Promise<CitizenMeDto> {
+  return call<CitizenMeDto>('/api/v1/eid/me', { ...options, auth: 'citizen' });
+}
+
+export async function citizenSignOut(options: CallOptions): Promise<void> {
+  await send('/api/v1/eid/me/sessions/current', { ...options, auth: 'citizen', method: 'DELETE', accept: '*/*' });
 }
 
 // --- population registry ------------------------------------------------------------------------------

@@ -4,6 +4,12 @@
  */
 import { createContext, useContext } from 'react';
 import type { UnitLevel, UnitType } from './api.js';
+import { deskEn, deskVi } from './i18n/desk.js';
+import { eidEn, eidVi } from './i18n/eid.js';
+import { myDossiersEn, myDossiersVi } from './i18n/mydossiers.js';
+import { reportsEn, reportsVi } from './i18n/reports.js';
+import { servicesEn, servicesVi } from './i18n/services.js';
+import { ssoEn, ssoVi } from './i18n/sso.js';
 
 export type Lang = 'vi' | 'en';
 export const LANGS: readonly Lang[] = ['vi', 'en'];
@@ -93,6 +99,20 @@ const vi = {
   'signIn.needed': 'Vui lòng đăng nhập để mở trang này.',
   'signIn.already': 'Bạn đang đăng nhập với tài khoản {name}.',
   'signIn.continue': 'Tiếp tục',
+  'signIn.otp': 'Mã xác thực (6 chữ số)',
+  'signIn.otpHint': 'Mã trong ứng dụng xác thực trên điện thoại, đổi sau mỗi 30 giây. Lần đăng nhập đầu tiên: để trống, trang sẽ hướng dẫn thiết lập.',
+  'signIn.otpInvalid': 'Mã xác thực gồm đúng 6 chữ số.',
+  'signIn.otpRequired': 'Nhập mã xác thực.',
+  'signIn.enrol.title': 'Thiết lập xác thực hai lớp',
+  'signIn.enrol.intro': 'Tài khoản {name} chưa gắn ứng dụng xác thực. Từ nay mỗi lần đăng nhập cần mật khẩu và mã 6 chữ số do ứng dụng trên điện thoại của bạn tạo ra.',
+  'signIn.enrol.step1': 'Cài một ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…) rồi thêm tài khoản: quét mã QR, mở liên kết trên điện thoại này, hoặc nhập khóa bí mật.',
+  'signIn.enrol.qrAlt': 'Mã QR để thêm tài khoản cán bộ vào ứng dụng xác thực',
+  'signIn.enrol.openApp': 'Mở bằng ứng dụng xác thực',
+  'signIn.enrol.secret': 'Khóa bí mật:',
+  'signIn.enrol.step2': 'Nhập mã 6 chữ số ứng dụng đang hiển thị, trong vòng {minutes} phút.',
+  'signIn.enrol.keep': 'Không chia sẻ mã QR và khóa bí mật. Mất hoặc đổi điện thoại: đề nghị quản trị hệ thống đặt lại xác thực hai lớp.',
+  'signIn.enrol.confirm': 'Xác nhận và vào hệ thống',
+  'signIn.enrol.back': 'Quay lại',
   'session.loading': 'Đang tải thông tin tài khoản…',
   'forbidden.title': 'Bạn không có quyền mở trang này',
   'forbidden.text': 'Vai trò “{role}” không được cấp quyền này. Liên hệ quản trị hệ thống nếu cần.',
@@ -252,6 +272,12 @@ const vi = {
   'imports.errorsCsv': 'Tải báo cáo lỗi (CSV)',
   'imports.errorsXlsx': 'Tải báo cáo lỗi (Excel)',
   'imports.another': 'Nhập tệp khác',
+  ...deskVi,
+  ...eidVi,
+  ...servicesVi,
+  ...reportsVi,
+  ...myDossiersVi,
+  ...ssoVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -342,6 +368,20 @@ const en: Messages = {
   'signIn.needed': 'Please sign in to open this page.',
   'signIn.already': 'You are signed in as {name}.',
   'signIn.continue': 'Continue',
+  'signIn.otp': 'Authenticator code (6 digits)',
+  'signIn.otpHint': 'The code in the authenticator app on your phone, new every 30 seconds. First sign-in: leave it empty, the page will guide you through the setup.',
+  'signIn.otpInvalid': 'The authenticator code is exactly 6 digits.',
+  'signIn.otpRequired': 'Enter the authenticator code.',
+  'signIn.enrol.title': 'Set up two-factor authentication',
+  'signIn.enrol.intro': 'The account {name} has no authenticator app yet. From now on every sign-in needs the password and a 6-digit code made by the app on your phone.',
+  'signIn.enrol.step1': 'Install an authenticator app (Google Authenticator, Microsoft Authenticator…) and add the account: scan the QR code, open the link on this phone, or type the secret key.',
+  'signIn.enrol.qrAlt': 'QR code adding the staff account to an authenticator app',
+  'signIn.enrol.openApp': 'Open in the authenticator app',
+  'signIn.enrol.secret': 'Secret key:',
+  'signIn.enrol.step2': 'Enter the 6-digit code the app shows, within {minutes} minutes.',
+  'signIn.enrol.keep': 'Do not share the QR code or the secret key. Lost or changed phone: ask the system administrator to reset two-factor authentication.',
+  'signIn.enrol.confirm': 'Confirm and continue',
+  'signIn.enrol.back': 'Back',
   'session.loading': 'Loading your account…',
   'forbidden.title': 'You may not open this page',
   'forbidden.text': 'The role “{role}” does not have this permission. Ask the system administrator if you need it.',
@@ -501,6 +541,12 @@ const en: Messages = {
   'imports.errorsCsv': 'Download the error report (CSV)',
   'imports.errorsXlsx': 'Download the error report (Excel)',
   'imports.another': 'Import another file',
+  ...deskEn,
+  ...eidEn,
+  ...servicesEn,
+  ...reportsEn,
+  ...myDossiersEn,
+  ...ssoEn,
 };
 
 const MESSAGES: Record<Lang, Messages> = { vi, en };

@@ -2,13 +2,17 @@
  * The staff session of this tab: the bearer token (in `sessionStorage`, so it ends with the tab),
  * the signed-in account with its permissions (`GET /staff/me`), and the purpose the officer stated
  * for this session's lookups of personal data.
+ *
+ * Beside it, `session.citizen`: a citizen signed in with their e-ID account (`POST /eid/sessions`,
+ * token in `sessionStorage` too, account from `GET /eid/me`). Calls in the citizen's name pass
+ * `auth: 'citizen'` (web/src/api.ts); the two sessions never mix.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import * as api from './api.js';
-import type { Purpose, StaffMeDto } from './api.js';
+import type { CitizenMeDto, Purpose, StaffMeDto, StaffSessionDto, StaffTotpEnrolmentDto } from './api.js';
 import { useI18n } from './i18n.js';
 
-export type Permission = 'citizen.read' | 'citizen.write' | 'citizen.import' | 'citizen.access-log' | 'staff.manage' | 'units.manage' | 'reports.read';
+export type Permission = 'citizen.read' | 'citizen.write' | 'citizen.import' | 'citizen.access-log' | 'staff.manage' | 'units.manage' | 'reports.read' | 'desk.manage' | 'desk.help-log' | 'services.manage' | 'dossier.intake' | 'dossier.process' | 'eid.collect' | 'eid.decide' | 'eid.manage' | 'sso.manage';
 
 export type SessionState =
   | { status: 'loading' }
@@ -17,17 +21,49 @@ export type SessionState =
   | { status: 'error'; error: unknown }
   | { status: 'signedIn'; staff: StaffMeDto };
 
+/** The citizen's e-ID session: like {@link SessionState}, with the e-ID account. */
+export type CitizenSessionState =
+  | { status: 'loading' }
+  /** `expired`: the server ended the session (signed in elsewhere, locked, timed out). */
+  | { status: 'anonymous'; expired: boolean }
+  | { status: 'error'; error: unknown }
+  | { status: 'signedIn'; account: CitizenMeDto };
+
+export interface CitizenSession {
+  state: CitizenSessionState;
+  account: CitizenMeDto | undefined;
+  /**
+   * Signs in with the identification number and password (and the authenticator code when the
+   * account has two-factor on), then loads the account; throws the API's error
+   * (EID_CREDENTIALS_INVALID, EID_OTP_REQUIRED, EID_OTP_INVALID, EID_ACCOUNT_LOCKED, RATE_LIMITED…).
+   */
+  signIn: (pin: string, password: string, otp?: string) => Promise<CitizenMeDto>;
+  /** Ends the session on the server (best effort) and here. */
+  signOut: () => Promise<void>;
+  /** Loads the account again (after a change: two-factor, lock) or after a failure to reach the server. */
+  reload: () => void;
+}
+
 export interface Session {
   state: SessionState;
   staff: StaffMeDto | undefined;
   can: (permission: Permission) => boolean;
-  /** Signs in and loads the account; throws the API's error (STAFF_CREDENTIALS_INVALID…). */
-  signIn: (username: string, password: string) => Promise<StaffMeDto>;
+  /**
+   * Signs in (with the authenticator code when the account has a second factor) and loads the
+   * account, or answers the enrolment of a second factor to confirm first with
+   * {@link Session.confirmTotpEnrolment}; throws the API's error (STAFF_CREDENTIALS_INVALID,
+   * STAFF_OTP_REQUIRED, STAFF_OTP_INVALID, RATE_LIMITED…).
+   */
+  signIn: (username: string, password: string, otp?: string) => Promise<{ staff: StaffMeDto } | { enrolment: StaffTotpEnrolmentDto }>;
+  /** Confirms a second-factor enrolment with a code, then as signIn; throws STAFF_OTP_INVALID, STAFF_TOTP_ENROLMENT_EXPIRED… */
+  confirmTotpEnrolment: (token: string, otp: string) => Promise<StaffMeDto>;
   signOut: () => Promise<void>;
   /** Loads the account again after a failure to reach the server. */
   retry: () => void;
   purpose: Purpose | null;
   setPurpose: (purpose: Purpose | null) => void;
+  /** The citizen signed in with their e-ID account in this tab, independent of the staff session. */
+  citizen: CitizenSession;
 }
 
 const PURPOSE_KEY = 'motcua.purpose';
@@ -91,25 +127,31 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener(api.SESSION_EXPIRED, onExpired);
   }, [setPurpose]);
 
-  const session = useMemo<Session>(() => {
+  const session = useMemo<Omit<Session, 'citizen'>>(() => {
     const staff = state.status === 'signedIn' ? state.staff : undefined;
+    /** Keeps a new session's token and loads its account. */
+    const begin = async (created: StaffSessionDto): Promise<StaffMeDto> => {
+      api.storeSessionToken(created.token);
+      try {
+        const me = await api.getMe({ lang });
+        setPurpose(null);
+        setState({ status: 'signedIn', staff: me });
+        return me;
+      } catch (err) {
+        api.storeSessionToken(null);
+        throw err;
+      }
+    };
     return {
       state,
       staff,
       can: (permission) => staff?.permissions.includes(permission) ?? false,
-      signIn: async (username, password) => {
-        const created = await api.signIn(username, password, { lang });
-        api.storeSessionToken(created.token);
-        try {
-          const me = await api.getMe({ lang });
-          setPurpose(null);
-          setState({ status: 'signedIn', staff: me });
-          return me;
-        } catch (err) {
-          api.storeSessionToken(null);
-          throw err;
-        }
+      signIn: async (username, password, otp) => {
+        const answer = await api.signIn({ username, password, ...(otp ? { otp } : {}) }, { lang });
+        if ('enrolment' in answer) return { enrolment: answer.enrolment };
+        return { staff: await begin(answer) };
       },
+      confirmTotpEnrolment: async (token, otp) => begin(await api.confirmStaffTotpEnrolment(token, otp, { lang })),
       signOut: async () => {
         try {
           await api.signOut({ lang });
@@ -126,11 +168,74 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [state, purpose, lang, setPurpose]);
 
-  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+  const citizen = useCitizenSession();
+  const value = useMemo<Session>(() => ({ ...session, citizen }), [session, citizen]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error('useSession outside SessionProvider');
   return session;
+}
+
+/** The citizen's e-ID session of this tab (see {@link CitizenSession}). */
+function useCitizenSession(): CitizenSession {
+  const { lang } = useI18n();
+  const [state, setState] = useState<CitizenSessionState>(() => (api.citizenToken() ? { status: 'loading' } : { status: 'anonymous', expired: false }));
+  const [attempt, setAttempt] = useState(0);
+
+  // A stored token: is it still good? Again on reload().
+  useEffect(() => {
+    if (!api.citizenToken()) return;
+    const controller = new AbortController();
+    setState((s) => (s.status === 'signedIn' ? s : { status: 'loading' }));
+    api.getCitizenMe({ lang, signal: controller.signal }).then(
+      (account) => setState({ status: 'signedIn', account }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        // UNAUTHENTICATED has already dispatched CITIZEN_SESSION_EXPIRED.
+        if (!(error instanceof api.ApiError && error.problem.code === 'UNAUTHENTICATED')) setState({ status: 'error', error });
+      },
+    );
+    return () => controller.abort();
+    // Only at start and on reload; the language of a problem detail does not matter here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [attempt]);
+
+  useEffect(() => {
+    const onExpired = () => setState({ status: 'anonymous', expired: true });
+    window.addEventListener(api.CITIZEN_SESSION_EXPIRED, onExpired);
+    return () => window.removeEventListener(api.CITIZEN_SESSION_EXPIRED, onExpired);
+  }, []);
+
+  return useMemo<CitizenSession>(
+    () => ({
+      state,
+      account: state.status === 'signedIn' ? state.account : undefined,
+      signIn: async (pin, password, otp) => {
+        const created = await api.citizenSignIn({ pin, password, ...(otp ? { otp } : {}) }, { lang });
+        api.storeCitizenToken(created.token);
+        try {
+          const account = await api.getCitizenMe({ lang });
+          setState({ status: 'signedIn', account });
+          return account;
+        } catch (err) {
+          api.storeCitizenToken(null);
+          throw err;
+        }
+      },
+      signOut: async () => {
+        try {
+          await api.citizenSignOut({ lang });
+        } catch {
+          // Forgotten here anyway; the server lets the session expire.
+        }
+        api.storeCitizenToken(null);
+        setState({ status: 'anonymous', expired: false });
+      },
+      reload: () => setAttempt((n) => n + 1),
+    }),
+    [state, lang],
+  );
 }

@@ -1,8 +1,9 @@
 import { useEffect, type ReactNode } from 'react';
-import { Result, Spin } from 'antd';
+import { Result } from 'antd';
 import { useI18n } from '../i18n.js';
 import { currentHref, hrefOf, redirect } from '../router.js';
 import { useSession, type Permission } from '../session.js';
+import { PageLoading } from './PageLoading.js';
 import { ProblemAlert } from './ProblemAlert.js';
 
 /**
@@ -19,12 +20,7 @@ export function RequireStaff({ permission, children }: { permission: Permission;
   }, [state.status]);
 
   if (state.status === 'loading' || state.status === 'anonymous') {
-    return (
-      <div className="page-loading" role="status">
-        <Spin />
-        <span>{t('session.loading')}</span>
-      </div>
-    );
+    return <PageLoading label={t('session.loading')} />;
   }
   if (state.status === 'error') return <ProblemAlert error={state.error} onRetry={session.retry} />;
   if (!session.can(permission)) {

@@ -3,14 +3,15 @@
  * to fill in, the upload of a CSV or XLSX file with the date its unit codes refer to, a progress bar
  * polled every second, the counts, and the report of bad rows.
  */
-import { useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, DatePicker, Form, Progress, Space, Spin, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { getImport, NetworkError, uploadImport, type ImportStatusDto } from '../api.js';
+import { DownloadButton } from '../components/DownloadButton.js';
+import { FilePicker } from '../components/FilePicker.js';
 import { ProblemAlert } from '../components/ProblemAlert.js';
 import { RequireStaff } from '../components/RequireStaff.js';
 import { formatInstant, formatPartialDate, todayInVietnam } from '../dates.js';
-import { downloadFromApi } from '../download.js';
 import { useI18n } from '../i18n.js';
 import { hrefOf, navigate, useLocation } from '../router.js';
 
@@ -54,32 +55,6 @@ function Importer() {
   );
 }
 
-/** A button that downloads a file of the API, showing the error under it if that fails. */
-function DownloadButton({ path, fallbackName, label, primary = false }: { path: string; fallbackName: string; label: string; primary?: boolean }) {
-  const { lang } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const download = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await downloadFromApi(path, fallbackName, { lang });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="download">
-      <Button type={primary ? 'primary' : 'default'} icon={<DownloadIcon />} loading={busy} onClick={download}>
-        {label}
-      </Button>
-      {error !== undefined && <ProblemAlert error={error} />}
-    </div>
-  );
-}
-
 function Templates() {
   const { t } = useI18n();
   return (
@@ -101,8 +76,7 @@ function Upload({ onStarted }: { onStarted: (s: ImportStatusDto) => void }) {
   const [error, setError] = useState<unknown>();
   const input = useRef<HTMLInputElement>(null);
 
-  const choose = (e: ChangeEvent<HTMLInputElement>) => {
-    const f = e.target.files?.[0];
+  const choose = (f: File | undefined) => {
     setFile(f);
     setFileError(f && !/\.(csv|xlsx)$/i.test(f.name) ? t('imports.fileType') : undefined);
   };
@@ -131,26 +105,7 @@ function Upload({ onStarted }: { onStarted: (s: ImportStatusDto) => void }) {
       {error !== undefined && <ProblemAlert error={error} />}
       <Form<{ referenceDate: Dayjs }> layout="vertical" onFinish={submit} requiredMark={false} name="citizen-import" disabled={busy} initialValues={{ referenceDate: dayjs(todayInVietnam()) }}>
         <Form.Item label={t('imports.file')} htmlFor="import-file" validateStatus={fileError ? 'error' : undefined} help={fileError && <span id="import-file-help">{fileError}</span>}>
-          {/* The browser's own button would speak the browser's language, not the page's. */}
-          <div className="file-picker">
-            <input
-              ref={input}
-              id="import-file"
-              className="file-input"
-              type="file"
-              accept={ACCEPT}
-              onChange={choose}
-              aria-invalid={fileError ? true : undefined}
-              aria-describedby={fileError ? 'import-file-help file-name' : 'file-name'}
-              disabled={busy}
-            />
-            <label htmlFor="import-file" className="file-button" aria-hidden="true">
-              <UploadIcon /> {t('imports.chooseFile')}
-            </label>
-            <span id="file-name" className={file ? 'file-name' : 'file-name muted'}>
-              {file ? file.name : t('imports.noFile')}
-            </span>
-          </div>
+          <FilePicker id="import-file" file={file} error={fileError} accept={ACCEPT} disabled={busy} inputRef={input} onChange={choose} />
         </Form.Item>
         <Form.Item name="referenceDate" label={t('imports.referenceDate')} extra={t('imports.referenceDateHint')}>
           <DatePicker format="DD/MM/YYYY" allowClear={false} />
@@ -259,21 +214,5 @@ function ImportProgress({ id, initial }: { id: number; initial?: ImportStatusDto
         </>
       )}
     </Card>
-  );
-}
-
-function UploadIcon() {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <path d="M8 11V2m0 0L4.5 5.5M8 2l3.5 3.5M2 12v2h12v-2" stroke="currentColor" strokeWidth="1.6" fill="none" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
-  );
-}
-
-function DownloadIcon() {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <path d="M8 1v9m0 0L4.5 6.5M8 10l3.5-3.5M2 12v2h12v-2" stroke="currentColor" strokeWidth="1.6" fill="none" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
   );
 }
