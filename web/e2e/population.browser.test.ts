@@ -11,10 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Locator, Page } from 'playwright-core';
-import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, STAFF_PASSWORD, startPlatform, textOf, withPage, type Platform } from './harness.js';
+import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform, signInStaff, submitSignIn, LAPTOP } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
-const LAPTOP = { width: 1366, height: 768 };
 const D = '2023-02-28';
 
 const AN = { pin: '030090001234', name: 'Nguyễn Văn An' };
@@ -70,17 +69,9 @@ afterAll(async () => {
 
 
 /** Fills the sign-in form and submits it (the page must show it). */
-async function submitSignIn(page: Page, username: string, password = STAFF_PASSWORD): Promise<void> {
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-}
-
 /** Signs in from the sign-in page and waits until the app has moved on to `landing`. */
-async function signIn(page: Page, username: string, next = '/citizens'): Promise<void> {
-  await page.goto(`${platform.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
-  await submitSignIn(page, username);
-  await page.waitForURL((u) => u.pathname + u.search === next);
+function signIn(page: Page, username: string, next = '/citizens'): Promise<void> {
+  return signInStaff(page, platform.baseUrl, username, next);
 }
 
 /** Answers the purpose dialog (which must be opening). */

@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform } from './harness.js';
+import { AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform, LAPTOP } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
-const LAPTOP = { width: 1366, height: 768 };
 
 let platform: Platform;
 let browser: Browser;
@@ -162,9 +161,11 @@ describe('units browser', () => {
 describe('API docs', () => {
   async function openDocs(page: Page): Promise<void> {
     await page.goto(`${platform.baseUrl}/api/docs`);
-    await page.locator('.swagger-ui .info .title', { hasText: 'motcua API' }).waitFor();
+    // Swagger UI parses and renders the whole OpenAPI document (every module's routes): on a
+    // loaded 2-core CI machine that alone has taken over 15 s, so it gets a minute.
+    await page.locator('.swagger-ui .info .title', { hasText: 'motcua API' }).waitFor({ timeout: 60_000 });
     // The operations are rendered from the OpenAPI document: Swagger UI's scripts ran.
-    await page.getByText('/api/v1/units/{code}').first().waitFor();
+    await page.getByText('/api/v1/units/{code}').first().waitFor({ timeout: 60_000 });
     await settled(page);
   }
 

@@ -11,9 +11,14 @@ import 'dayjs/locale/vi';
 import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n.js';
 import { CitizenPage } from './pages/CitizenPage.js';
 import { CitizensPage } from './pages/CitizensPage.js';
+import { deskMenuItems, deskPageOf } from './pages/desk/index.js';
+import { CitizenHeaderLink, eidMenuItems, eidPageOf } from './pages/eid/index.js';
 import { ImportPage } from './pages/ImportPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { reportsMenuItems, reportsPageOf } from './pages/reports/index.js';
+import { servicesMenuItems, servicesPageOf } from './pages/services/index.js';
 import { SignInPage } from './pages/SignInPage.js';
+import { ssoMenuItems, ssoPageOf } from './pages/sso/index.js';
 import { UnitsPage } from './pages/UnitsPage.js';
 import { Link, navigate, useLocation } from './router.js';
 import { SessionProvider, useSession } from './session.js';
@@ -58,6 +63,16 @@ function pageOf(pathname: string): { key: string; title: MessageKey; page: React
   // Keyed by the record, so that opening another one starts afresh.
   if (record) return { key: 'citizens', title: 'record.title', page: <CitizenPage key={record[1]} citizenKey={record[1]!} /> };
   if (pathname === '/imports') return { key: 'imports', title: 'imports.title', page: <ImportPage /> };
+  const desk = deskPageOf(pathname);
+  if (desk) return desk;
+  const reports = reportsPageOf(pathname);
+  if (reports) return reports;
+  const services = servicesPageOf(pathname);
+  if (services) return services;
+  const eid = eidPageOf(pathname);
+  if (eid) return eid;
+  const sso = ssoPageOf(pathname);
+  if (sso) return sso;
   return { key: '', title: 'notFound.title', page: <NotFoundPage /> };
 }
 
@@ -109,6 +124,11 @@ function Shell() {
     ...(session.can('citizen.read') ? [{ key: 'citizens', label: <Link href="/citizens">{t('nav.citizens')}</Link> }] : []),
     ...(session.can('citizen.import') ? [{ key: 'imports', label: <Link href="/imports">{t('nav.imports')}</Link> }] : []),
     { key: 'units', label: <Link href="/units">{t('nav.units')}</Link> },
+    ...reportsMenuItems(t, session.can),
+    ...servicesMenuItems(t, session.can, session.citizen.account !== undefined),
+    ...deskMenuItems(t, session.can),
+    ...eidMenuItems(t, session),
+    ...ssoMenuItems(t, session.can),
     // On a phone the header has no room for it: signing in is a menu entry there.
     ...(!wide && !session.staff ? [{ key: 'sign-in', label: <Link href="/sign-in">{t('nav.signIn')}</Link> }] : []),
   ];
@@ -129,7 +149,7 @@ function Shell() {
           {t('app.title')}
         </Link>
         <LanguageSwitch compact={!wide} />
-        {session.staff ? <Account compact={!wide} /> : wide && key !== 'sign-in' && session.state.status !== 'loading' && (
+        {session.staff ? <Account compact={!wide} /> : session.citizen.account ? wide && <CitizenHeaderLink name={session.citizen.account.fullName} /> : wide && key !== 'sign-in' && session.state.status !== 'loading' && (
           <Link href="/sign-in" className="header-link">
             {t('nav.signIn')}
           </Link>
