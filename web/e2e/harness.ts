@@ -164,7 +164,7 @@ export async function withPage(
   use: (page: Page) => Promise<void>,
   allowProblem: (problem: string) => boolean = () => false,
 ): Promise<void> {
-  const context: BrowserContext = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const context: BrowserContext = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', reducedMotion: 'reduce' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
@@ -234,10 +234,24 @@ export async function shot(page: Page, file: string, full = false): Promise<void
   await screenshot(page, file, full);
 }
 
-/** The page is no wider than the screen (nothing overflows sideways). */
+/**
+ * The page is no wider than the screen (nothing overflows sideways). Polled for up to 5 s: after a
+ * resize React lays the page out again on the media-query change, a moment after the resize.
+ */
 export async function expectNoSideScroll(page: Page, viewport: Viewport): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width, 'the page scrolls sideways').toBeLessThanOrEqual(viewport.width);
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: 'the page scrolls sideways', timeout: 5_000 })
+    .toBeLessThanOrEqual(viewport.width);
+}
+
+/**
+ * Resizes the page and waits until the shell has switched layout (the phone menu button below
+ * Ant Design's `md` breakpoint, the side menu from it up) and nothing moves any more.
+ */
+export async function resizeTo(page: Page, viewport: Viewport): Promise<void> {
+  await page.setViewportSize(viewport);
+  await page.locator('.menu-button').waitFor({ state: viewport.width >= 768 ? 'detached' : 'visible' });
+  await settled(page);
 }
 
 /** Serious and critical axe violations, by the page state they were found in. */

@@ -49,6 +49,10 @@ const THEME = {
   },
 };
 
+/** WCAG 2.3.3: people who ask their system for less motion get none (Ant Design's `motion` token). */
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+const STILL_THEME = { ...THEME, token: { ...THEME.token, motion: false } };
+
 const CITIZEN_KEY = /^\/citizens\/([0-9]{12}|[0-9a-f-]{36})$/;
 
 /**
@@ -78,6 +82,7 @@ function pageOf(pathname: string): { key: string; title: MessageKey; page: React
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  const still = useMediaQuery(REDUCED_MOTION);
   const i18n = useMemo<I18n>(
     () => ({
       lang,
@@ -98,7 +103,7 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <ConfigProvider locale={ANTD_LOCALES[lang]} theme={THEME}>
+      <ConfigProvider locale={ANTD_LOCALES[lang]} theme={still ? STILL_THEME : THEME}>
         <SessionProvider>
           <Shell />
         </SessionProvider>
