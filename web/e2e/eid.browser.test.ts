@@ -19,7 +19,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFmr, makePng } from '../../src/identity/eid/testing/fixtures.js';
 import { deliverDueMessages, readSinkFile, type SinkLine } from '../../src/platform/jobs/index.js';
-import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, signInStaff, startPlatform, textOf, withPage, type Platform, LAPTOP } from './harness.js';
+import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, resizeTo, screenshot, SCREENSHOTS, signInStaff, startPlatform, textOf, withPage, type Platform, LAPTOP } from './harness.js';
 
 const PHONE = { width: 360, height: 640 };
 const D = '2023-02-28';
@@ -323,7 +323,7 @@ describe('e-ID pages', () => {
 
       // On a laptop the header names the signed-in citizen and links to the account.
       await page.locator('.lang-switch').getByText('VI', { exact: true }).click();
-      await page.setViewportSize(LAPTOP);
+      await resizeTo(page, LAPTOP);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.mouse.move(600, 400);
       await page.locator('.shell-header').getByRole('link', { name: `Tài khoản định danh điện tử của ${AN.name}` }).waitFor();

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { person, pinFor } from '../../src/identity/eid/testing/fixtures.js';
 import { ssoRuntime } from '../../src/sso/runtime.js';
 import { signIn } from '../../src/sso/testing.js';
-import { addCitizen, addEidAccount, addStaff, AxeFindings, ensureUiBuilt, LAPTOP, launchBrowser, screenshot, SCREENSHOTS, settled, signInCitizen, signInStaff, startPlatform, textOf, withPage, type Platform } from './harness.js';
+import { addCitizen, addEidAccount, addStaff, AxeFindings, ensureUiBuilt, expectNoSideScroll, LAPTOP, launchBrowser, resizeTo, screenshot, SCREENSHOTS, settled, signInCitizen, signInStaff, startPlatform, textOf, withPage, type Platform } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 const CAM_HOANG = '10897';
@@ -158,12 +158,12 @@ describe('single sign-on pages', () => {
       expect(signedIn.tokens.claims()!.aud).toBe(PORTAL.id);
 
       // The phone: the columns that do not fit are said under the name, nothing overflows.
-      await page.setViewportSize(PHONE);
+      await resizeTo(page, PHONE);
       await page.locator('.sso-table .sso-under code', { hasText: PORTAL.id }).waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await expectNoSideScroll(page, PHONE);
       await axe.scan(page, 'registry on a phone');
       await screenshot(page, 'sso-portals-phone.png', true);
-      await page.setViewportSize(LAPTOP);
+      await resizeTo(page, LAPTOP);
 
       // Disconnected, after a confirmation: its tokens revoked.
       await row.getByRole('button', { name: `Ngừng kết nối cổng ${PORTAL.name}` }).click();
@@ -215,9 +215,8 @@ describe('single sign-on pages', () => {
       await page.locator('.lang-switch .ant-segmented-item', { hasText: 'Tiếng Việt' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dữ liệu đã đồng ý chia sẻ' }).waitFor();
 
-      await page.setViewportSize(PHONE);
-      await settled(page);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await resizeTo(page, PHONE);
+      await expectNoSideScroll(page, PHONE);
       await axe.scan(page, 'a consent on a phone');
       await screenshot(page, 'sso-consents-phone.png', true);
 
