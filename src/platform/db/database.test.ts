@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Database, SAFETY_NET_PAGES } from './database.js';
 
+const require = createRequire(import.meta.url);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-db-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -55,4 +58,49 @@ it('maps a SQLite file into memory when asked (the server), never a database in 
   expect(file.sqliteHandle!.pragma('mmap_size', { simple: true })).toBe(0);
   await file.close();
   await memory.close();
+});
+
+it('waits for another process’s write lock at BEGIN instead of failing a transaction that read first (SQLite BEGIN IMMEDIATE)', async () => {
+  const file = path.join(dir, 'two-writers.sqlite');
+  const db = await Database.open(`sqlite:${file}`, { timeoutMs: 5000 });
+  try {
+    await sql`create table batches (id integer primary key, source text not null)`.execute(db.kysely);
+    // Another connection on its own thread (as the CLI importer is another process) holds the
+    // write lock for 400 ms and adds a row.
+    const other = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const SQLite = require(workerData.module);
+       const db = new SQLite(workerData.file);
+       db.exec('begin immediate');
+       db.prepare("insert into batches (source) values ('cli')").run();
+       parentPort.postMessage('locked');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+       db.exec('commit');
+       db.close();
+       parentPort.postMessage('committed');`,
+      { eval: true, workerData: { file, module: require.resolve('better-sqlite3') } },
+    );
+    const messages: string[] = [];
+    const committed = new Promise<void>((resolve, reject) => {
+      other.on('message', (m: string) => {
+        messages.push(m);
+        if (m === 'committed') resolve();
+      });
+      other.on('error', reject);
+    });
+    await new Promise<void>((resolve) => other.once('message', () => resolve()));
+    // Read, then write: with a deferred BEGIN the read's snapshot went stale and the write failed
+    // with SQLITE_BUSY at once. Now the transaction starts after the other one commits.
+    const seen = await db.transaction(async (trx) => {
+      const n = (await sql<{ n: number }>`select count(*) as n from batches`.execute(trx)).rows[0]!.n;
+      await sql`insert into batches (source) values ('server')`.execute(trx);
+      return n;
+    });
+    await committed;
+    expect(messages).toEqual(['locked', 'committed']);
+    expect(seen).toBe(1);
+    expect((await sql<{ source: string }>`select source from batches order by id`.execute(db.kysely)).rows.map((r) => r.source)).toEqual(['cli', 'server']);
+  } finally {
+    await db.close();
+  }
 });

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type Transaction } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -147,7 +147,7 @@ export class Database {
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma(`busy_timeout = ${Math.trunc(timeoutMs)}`);
       const checkpointer = options.backgroundCheckpoint && file !== ':memory:' ? new BackgroundCheckpointer(sqlite, path.resolve(file)) : undefined;
-      const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+      const kysely = new Kysely<any>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
       return new Database(kysely, 'sqlite', file, sqlite, undefined, checkpointer);
     }
     const parsed = new URL(url);
@@ -374,6 +374,30 @@ export class BackgroundCheckpointer {
  * single SQLite connection, so a cached statement is never used by two queries at once.
  */
 const STATEMENT_CACHE_SIZE = 500;
+/**
+ * SQLite transactions that take the write lock when they begin (`BEGIN IMMEDIATE`), waiting up to
+ * the busy timeout for another process (the CLI importer beside the server) to finish. Kysely's
+ * driver sends a deferred `BEGIN`: a transaction that read first and then wrote while another
+ * process held the lock failed at once with SQLITE_BUSY, busy timeout or not (the crash trials
+ * found it: 6 of 50 CLI import batches). https://www.sqlite.org/lang_transaction.html
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
 function withStatementCache(db: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
