@@ -98,6 +98,7 @@ export const errorCatalogue = {
   IMPORT_IDENTITY_CONFLICT: def(409, 'Dòng này đổi {fields} của người đã có trong cơ sở dữ liệu; không nhập — hãy kiểm tra và sửa trên hồ sơ.', 'This row changes the {fields} of a person already registered; not imported — check and correct the record itself.'),
   IMPORT_PIN_REPEATED: def(400, 'Số định danh {pin} xuất hiện hai lần trong cùng tệp; chỉ nhập lần đầu.', 'Identification number {pin} appears twice in the file; only the first is imported.'),
   IMPORT_NOT_FOUND: def(404, 'Không có lượt nhập số {id}.', 'There is no import {id}.'),
+  IMPORT_INTERRUPTED: def(503, 'Lượt nhập bị dừng giữa chừng (máy chủ hoặc lệnh nhập đã tắt); các dòng đã lưu được giữ. Tải lên lại đúng tệp đó để nhập tiếp từ chỗ dừng.', 'The import stopped half-way (its server or command was stopped); the rows saved are kept. Upload the same file again to go on from where it stopped.'),
   IMPORT_HOUSEHOLD_HEAD_MISMATCH: def(400, 'Số định danh chủ hộ phải trùng số định danh của chính người có quan hệ "Chủ hộ", và chỉ của người đó.', 'The head\'s identification number must equal the person\'s own number exactly when the relation is "Chủ hộ" (head).'),
 
   // --- population registry -----------------------------------------------------------------------------

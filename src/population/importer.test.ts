@@ -7,7 +7,7 @@ import { startTestPlatform } from '../platform/testing/app.js';
 import { verifyAuditChain } from '../platform/audit/audit.js';
 import { createStaff, signInStaff } from '../identity/index.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
-import { importCitizens, importErrors } from './importer.js';
+import { beginImport, IMPORT_STALE_MS, importCitizens, importErrors, importStatus, type ImportTables } from './importer.js';
 import type { PopulationTables } from './store.js';
 
 const cli = { kind: 'cli' as const, id: 'cli:test' };
@@ -80,6 +80,26 @@ forEachEngine('citizen imports', startTestPlatform, (env) => {
     expect(resumed).toMatchObject({ status: 'done', rowsRead: 25, created: 25, badRows: 0 });
     expect(await count()).toBe(25);
     expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
+  });
+
+  it('reports an import whose process was killed (no batch for 3 minutes) as interrupted, and the same file resumes it', async () => {
+    const { ctx } = env();
+    const many = Array.from({ length: 12 }, (_, i) => `0303010${String(10000 + i).slice(1)}1,Ngô Thị Hạnh ${String.fromCharCode(65 + i)},2001-03-${String(i + 1).padStart(2, '0')},Nữ,10897,Xóm Đông ${i},`);
+    const file = writeList('bi-tat.csv', many);
+    // kill -9 after the first batch: nothing marks the import failed, it stays `running`.
+    const { id } = await beginImport(ctx.db, file, { actor: cli, referenceDate: '2023-02-28' });
+    const k = ctx.db.as<ImportTables>();
+    const row = async () => k.selectFrom('citizen_imports').select(['status', 'heartbeat_at', 'started_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect((await row()).status).toBe('running');
+    expect(await importStatus(ctx.db, id)).toMatchObject({ status: 'running', failure: null });
+    const lastBeat = new Date(Date.now() - IMPORT_STALE_MS - 1000).toISOString();
+    await k.updateTable('citizen_imports').set({ heartbeat_at: lastBeat }).where('id', '=', id).execute();
+    expect(await importStatus(ctx.db, id)).toMatchObject({ status: 'failed', failure: 'IMPORT_INTERRUPTED', finishedAt: null });
+    // Reading the status writes nothing.
+    expect((await row()).status).toBe('running');
+    const resumed = await importCitizens(ctx.db, file, { actor: cli, referenceDate: '2023-02-28', batchSize: 5 });
+    expect(resumed).toMatchObject({ id, status: 'done', rowsRead: 12, created: 12, badRows: 0, failure: null });
+    expect(Date.parse((await row()).heartbeat_at!)).toBeGreaterThan(Date.parse(lastBeat));
   });
 
   it('fills and corrects from a shorter list but never erases, and refuses to change who a person is', async () => {

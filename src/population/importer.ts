@@ -47,6 +47,8 @@ export interface ImportTables {
     started_at: string;
     finished_at: string | null;
     failure: string | null;
+    /** UTC time of the last committed batch (or of the start); see {@link IMPORT_STALE_MS}. */
+    heartbeat_at: string | null;
   };
   citizen_import_errors: {
     import_id: number;
@@ -92,7 +94,20 @@ export const importMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0304_population_import_heartbeat': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('citizen_imports').addColumn('heartbeat_at', 'text').execute();
+    },
+  },
 };
+
+/**
+ * A running import that has committed no batch for this long is reported `failed` with
+ * `IMPORT_INTERRUPTED`: its process was killed (a server or CLI stopped with kill -9, a power
+ * cut) and will not mark it. A batch commits every 1,000 rows, a second or two; uploading or
+ * importing the same file again resumes it from its checkpoint.
+ */
+export const IMPORT_STALE_MS = 3 * 60_000;
 
 type Db = Kysely<ImportTables & PopulationTables>;
 
@@ -123,11 +138,12 @@ export interface ImportRowError {
   params?: ErrorParams;
 }
 
-function statusOf(r: Omit<ImportTables['citizen_imports'], 'id'> & { id: number }): ImportStatus {
+function statusOf(r: Omit<ImportTables['citizen_imports'], 'id'> & { id: number }, now = Date.now()): ImportStatus {
+  const interrupted = r.status === 'running' && Date.parse(r.heartbeat_at ?? r.started_at) < now - IMPORT_STALE_MS;
   return {
     id: Number(r.id),
     fileName: r.file_name,
-    status: r.status as ImportStatus['status'],
+    status: interrupted ? 'failed' : (r.status as ImportStatus['status']),
     referenceDate: r.reference_date,
     rowsRead: r.rows_read,
     rowsTotal: r.rows_total,
@@ -138,7 +154,7 @@ function statusOf(r: Omit<ImportTables['citizen_imports'], 'id'> & { id: number 
     badRows: r.bad_rows,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    failure: r.failure,
+    failure: interrupted ? 'IMPORT_INTERRUPTED' : r.failure,
   };
 }
 
@@ -217,12 +233,12 @@ export async function beginImport(db: Database, file: string, options: Pick<Impo
   // An unfinished import of the same file (killed, or stopped by an error) goes on from its checkpoint.
   const unfinished = await k.selectFrom('citizen_imports').select(['id', 'checkpoint_row']).where('file_sha256', '=', digest).where('status', 'in', ['running', 'failed']).orderBy('id', 'desc').executeTakeFirst();
   if (unfinished) {
-    await k.updateTable('citizen_imports').set({ status: 'running', finished_at: null, failure: null }).where('id', '=', unfinished.id).execute();
+    await k.updateTable('citizen_imports').set({ status: 'running', finished_at: null, failure: null, heartbeat_at: nowUtc() }).where('id', '=', unfinished.id).execute();
     return { id: Number(unfinished.id), resumeAfterRow: unfinished.checkpoint_row };
   }
   const r = await k
     .insertInto('citizen_imports')
-    .values({ file_name: displayName.slice(0, 200), file_sha256: digest, reference_date: options.referenceDate, status: 'running', actor: options.actor.id, started_at: nowUtc(), rows_read: 0, rows_total: dataLines, created: 0, updated: 0, unchanged: 0, duplicates: 0, bad_rows: 0, checkpoint_row: 0 })
+    .values({ file_name: displayName.slice(0, 200), file_sha256: digest, reference_date: options.referenceDate, status: 'running', actor: options.actor.id, started_at: nowUtc(), heartbeat_at: nowUtc(), rows_read: 0, rows_total: dataLines, created: 0, updated: 0, unchanged: 0, duplicates: 0, bad_rows: 0, checkpoint_row: 0 })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: Number(r.id), resumeAfterRow: 0 };
@@ -383,6 +399,7 @@ async function writeBatch(db: Database, importId: number, { dataRows, good, erro
         duplicates: eb('duplicates', '+', counts.duplicates),
         bad_rows: eb('bad_rows', '+', badRows),
         checkpoint_row: lastRow,
+        heartbeat_at: nowUtc(),
       }))
       .where('id', '=', importId)
       .execute();

@@ -193,7 +193,7 @@ function ImportProgress({ id, initial }: { id: number; initial?: ImportStatusDto
           <p className="muted">{rowsText}</p>
         </>
       )}
-      {status.status === 'failed' && <Alert type="error" showIcon title={t('imports.failedHint')} />}
+      {status.status === 'failed' && <Alert type="error" showIcon title={t(status.failure === 'IMPORT_INTERRUPTED' ? 'imports.interruptedHint' : 'imports.failedHint')} />}
       {!running && (
         <>
           <dl className="import-counts">{counts}</dl>
