@@ -74,13 +74,15 @@ export interface Page {
  * A browser for the provider's pages: keeps cookies by name and path, never follows redirects by
  * itself; {@link Browser.walk} follows them while they stay on the platform (`origin`, or
  * `publicOrigin` when the platform's public URL is not the address it listens at). Every
- * `Set-Cookie` line it received is kept in `setCookies`, attributes included.
+ * `Set-Cookie` line it received is kept in `setCookies`, attributes included. `origin` may be
+ * changed between requests, as a load balancer sends the next request to another app copy behind
+ * the same public URL (src/platform/testing/copies.test.ts).
  */
 export class Browser {
   private cookies: Cookie[] = [];
   readonly setCookies: string[] = [];
   constructor(
-    readonly origin: string,
+    public origin: string,
     readonly language = 'vi-VN,vi;q=0.9,en;q=0.5',
     readonly publicOrigin = origin,
   ) {}

@@ -9,7 +9,8 @@
  * One-time codes (NIST SP 800-63B §5.1.3 out-of-band authenticators; OWASP ASVS 5.0 V6.6):
  * - 6 digits from `crypto.randomInt`, valid {@link CODE_TTL_MINUTES} minutes, one use;
  * - stored only as HMAC-SHA-256 under the data key with a random salt (src/platform/crypto.ts);
- * - at most {@link MAX_WRONG_TRIES} wrong tries per code, then it is dead;
+ * - at most {@link MAX_WRONG_TRIES} wrong tries per code, then it is dead (each try counted in one
+ *   statement, so tries sent together to several app copies all count);
  * - a new code voids the previous ones; sends spaced 60 s and 5 an hour per number, 5 an hour per
  *   phone, 20 an hour per address; wrong codes limited per phone and per address across codes
  *   (limits.ts), so guessing from many addresses still hits the phone's limit.
@@ -186,8 +187,8 @@ export async function confirmActivation(svc: EidService, input: ActivationConfir
   if (!awaiting) return failed(new AppError('EID_CODE_INVALID'));
   const live = codes.find((c) => c.used_at === null && c.voided_at === null && c.expires_at > now);
   if (!matched) {
-    if (live && live.attempts >= MAX_WRONG_TRIES) return failed(new AppError('EID_CODE_ATTEMPTS_EXCEEDED', { max: MAX_WRONG_TRIES }));
-    if (live) await countCodeAttempt(svc.k, live.id, live.attempts);
+    // Counted in one capped statement: wrong tries sent together, to one copy or several, all count.
+    if (live && !(await countCodeAttempt(svc.k, live.id, MAX_WRONG_TRIES))) return failed(new AppError('EID_CODE_ATTEMPTS_EXCEEDED', { max: MAX_WRONG_TRIES }));
     return failed(new AppError('EID_CODE_INVALID'));
   }
   if (matched.voided_at !== null || matched.expires_at <= now) return failed(new AppError('EID_CODE_EXPIRED'));
@@ -229,7 +230,11 @@ async function activate(svc: EidService, account: AccountRow, code: CodeRow | nu
   const pendingApp = await pendingApplicationOfAccount(svc.k, account.id);
   await svc.db.transaction(async (trx) => {
     const k = trx as unknown as Db;
-    if (code && !(await useCode(k, code.id, now))) throw new AppError('EID_CODE_USED');
+    if (code && !(await useCode(k, code.id, now, MAX_WRONG_TRIES))) {
+      // Used meanwhile (a replay racing the first use), or killed meanwhile by wrong tries sent at the same time.
+      const current = (await recentCodes(k, account.id, PURPOSE)).find((c) => c.id === code.id);
+      throw current && current.used_at === null && current.attempts >= MAX_WRONG_TRIES ? new AppError('EID_CODE_ATTEMPTS_EXCEEDED', { max: MAX_WRONG_TRIES }) : new AppError('EID_CODE_USED');
+    }
     const set: Partial<Omit<AccountRow, 'id'>> = { status: 'active', updated_at: now, activated_at: account.activated_at ?? now };
     if (secrets.passwordHash) set.password_hash = secrets.passwordHash;
     if (secrets.passcodeHash) set.passcode_hash = secrets.passcodeHash;

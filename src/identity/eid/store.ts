@@ -618,15 +618,22 @@ export async function recentCodes(db: Db, accountId: number, purpose: string, li
   return rows.map((r) => ({ ...num(r), account_id: Number(r.account_id), attempts: Number(r.attempts) }));
 }
 
-/** Counts one wrong try on a live code; answers the new count (compare-and-set on the old one). */
-export async function countCodeAttempt(db: Db, id: number, attempts: number): Promise<boolean> {
-  const r = await db.updateTable('eid_codes').set({ attempts: attempts + 1 }).where('id', '=', id).where('attempts', '=', attempts).where('used_at', 'is', null).executeTakeFirst();
+/**
+ * Counts one wrong try on an unused code in one statement (`attempts = attempts + 1`), so tries
+ * made at the same time, on one app copy or several, all count; false when the code already had
+ * `max` wrong tries (it is dead) or was used meanwhile.
+ */
+export async function countCodeAttempt(db: Db, id: number, max: number): Promise<boolean> {
+  const r = await db.updateTable('eid_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).where('attempts', '<', max).where('used_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Marks a code used; false when it was used or voided meanwhile (a replay racing the first use). */
-export async function useCode(db: Db, id: number, now: string): Promise<boolean> {
-  const r = await db.updateTable('eid_codes').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('voided_at', 'is', null).executeTakeFirst();
+/**
+ * Marks a code used; false when it was used or voided meanwhile (a replay racing the first use) or
+ * reached `maxAttempts` wrong tries meanwhile (tries counted at the same time elsewhere).
+ */
+export async function useCode(db: Db, id: number, now: string, maxAttempts: number): Promise<boolean> {
+  const r = await db.updateTable('eid_codes').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('voided_at', 'is', null).where('attempts', '<', maxAttempts).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

@@ -7,6 +7,7 @@
  * Each copy runs the TypeScript sources through tsx, so no build is needed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -96,4 +97,32 @@ function stopCopy(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * A `fetch` for the copies whose requests leave from `localAddress`, a loopback address of its own
+ * (any 127.x.y.z: Linux answers the whole 127.0.0.0/8). The copies see it as the client's address,
+ * so the per-address limits that earlier runs and other tests left in the shared Redis (e.g. 20
+ * activation codes an hour per address, src/identity/eid/limits.ts) do not count against a run
+ * that picks an address of its own. Plain http only; follows no redirect; `body` is sent as it is.
+ * Errors: the request's (connection refused, reset).
+ */
+export function fetchFrom(localAddress: string): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<Response> {
+  return (url, init = {}) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, localAddress }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          const status = res.statusCode ?? 502;
+          // A Response refuses a body with the statuses that have none.
+          resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }));
+        });
+      });
+      req.on('error', reject);
+      req.end(init.body);
+    });
 }
