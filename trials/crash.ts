@@ -124,7 +124,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Runs `npm run build` when dist/ is missing or older than src/. */
-async function ensureBuilt(): Promise<void> {
+export async function ensureBuilt(): Promise<void> {
   const entry = path.join(ROOT, 'dist/src/cli/entry.js');
   if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
   process.stderr.write('crash trials: dist/ is older than src/: npm run build …\n');
@@ -165,7 +165,7 @@ interface Site {
   drop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.unref();
@@ -288,7 +288,7 @@ async function signInAll(site: Site): Promise<void> {
 
 // --- the server as a child process -----------------------------------------------------------------
 
-interface Server {
+export interface Server {
   child: ChildProcess;
   base: string;
   exited: Promise<void>;
@@ -326,9 +326,10 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startServer(site: Site): Promise<Server> {
+/** `motcua serve` on a free port with `site.env`, logging to `site.dir`/server.log; resolves once /readyz answers 200. */
+export async function startServer(site: Pick<Site, 'dir' | 'env'>): Promise<Server> {
   const port = await freePort();
   const log = path.join(site.dir, 'server.log');
   const { child, exited } = spawnGroup(['serve'], { ...site.env, PORT: String(port) }, log);
@@ -358,7 +359,7 @@ async function kill9(s: Server): Promise<void> {
   await s.exited;
 }
 
-async function stopServer(s: Server): Promise<void> {
+export async function stopServer(s: Server): Promise<void> {
   try {
     process.kill(-s.child.pid!, 'SIGTERM');
   } catch {

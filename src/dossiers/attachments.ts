@@ -4,8 +4,10 @@
  * while the upload streams, so memory stays flat and an oversize or wrong file is refused as soon
  * as its bytes show it: `MOTCUA_ATTACHMENT_MAX_BYTES` per file, `MOTCUA_DOSSIER_MAX_BYTES` for all
  * files of a dossier. A file is written to a temporary file in `MOTCUA_FILES_DIR/tmp` while its
- * SHA-256 is computed, then renamed to `MOTCUA_FILES_DIR/ab/abcdef…` (its checksum): a crash
- * leaves no half file under a checksum name, and the same content is stored once.
+ * SHA-256 is computed, flushed to disk (fsync) and then renamed to `MOTCUA_FILES_DIR/ab/abcdef…`
+ * (its checksum): a crash leaves no half file under a checksum name, and the same content is
+ * stored once. A full disk (ENOSPC, EDQUOT) answers 507 ATTACHMENT_STORAGE_FULL with the temporary
+ * file removed and nothing recorded (checked by `npm run trials:faults`).
  * File names are sanitised (path parts, control and markup characters dropped, NFC, 150
  * characters at most, the extension matching the content).
  */
@@ -50,6 +52,17 @@ export function sanitizeFileName(raw: string | undefined, ext: string): string {
   return `${[...(stem || 'tep-dinh-kem')].slice(0, 140).join('')}.${family.includes(given) ? given : ext}`;
 }
 
+/** True for a write refused because the file system (or the account's quota) is full. */
+function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** ATTACHMENT_STORAGE_FULL (507) for a full disk, `err` as it is otherwise. */
+function storageError(err: unknown, displayName: string): unknown {
+  return isStorageFull(err) ? new AppError('ATTACHMENT_STORAGE_FULL', { file: displayName }, { cause: err }) : err;
+}
+
 /** Where a file with checksum `sha256` lives. */
 export function storedPath(filesDir: string, sha256: string): string {
   return path.join(path.resolve(filesDir), sha256.slice(0, 2), sha256);
@@ -65,12 +78,19 @@ interface Streamed {
 
 /**
  * Streams `source` into a temporary file, hashing and measuring it and checking its type on the
- * first bytes. Errors (the temporary file removed): ATTACHMENT_TYPE_NOT_ALLOWED (415),
- * ATTACHMENT_TOO_LARGE (413), ATTACHMENTS_TOTAL_TOO_LARGE (413).
+ * first bytes; the file is flushed to disk before it is closed. Errors (the temporary file
+ * removed): ATTACHMENT_TYPE_NOT_ALLOWED (415), ATTACHMENT_TOO_LARGE (413),
+ * ATTACHMENTS_TOTAL_TOO_LARGE (413), ATTACHMENT_STORAGE_FULL (507), BODY_MALFORMED (400, the
+ * upload was cut short).
  */
 async function streamToTemp(env: DossierEnv, source: Readable, displayName: string, room: number): Promise<Streamed> {
   const tmpDir = path.join(path.resolve(env.config.filesDir), 'tmp');
-  fs.mkdirSync(tmpDir, { recursive: true });
+  try {
+    fs.mkdirSync(tmpDir, { recursive: true });
+  } catch (err) {
+    source.resume();
+    throw storageError(err, displayName);
+  }
   const tmp = path.join(tmpDir, `${randomUUID()}.part`);
   const hash = createHash('sha256');
   const perFile = env.config.attachmentMaxBytes;
@@ -111,7 +131,8 @@ async function streamToTemp(env: DossierEnv, source: Readable, displayName: stri
       );
     },
   });
-  const out = fs.createWriteStream(tmp, { flags: 'wx' });
+  // `flush`: fsync before close, so the renamed file is whole on disk (a full disk shows here too).
+  const out = fs.createWriteStream(tmp, { flags: 'wx', flush: true });
   try {
     await pipeline(source, check, out);
   } catch (err) {
@@ -119,7 +140,9 @@ async function streamToTemp(env: DossierEnv, source: Readable, displayName: stri
     if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     fs.rmSync(tmp, { force: true });
     source.resume?.();
-    throw err instanceof AppError ? err : new AppError('BODY_MALFORMED', { reason: 'upload interrupted' }, { cause: err });
+    if (err instanceof AppError) throw err;
+    if (isStorageFull(err)) throw storageError(err, displayName);
+    throw new AppError('BODY_MALFORMED', { reason: 'upload interrupted' }, { cause: err });
   }
   return { sha256: hash.digest('hex'), size, mediaType: type!.mime, ext: type!.ext, tmp };
 }
@@ -127,7 +150,8 @@ async function streamToTemp(env: DossierEnv, source: Readable, displayName: stri
 /**
  * Stores one uploaded file for dossier `d` and records it (audited). The same content twice on
  * one dossier is stored once and answered with the first record.
- * Errors: DOSSIER_CLOSED (409), those of the stream (see above).
+ * Errors: DOSSIER_CLOSED (409), ATTACHMENT_STORAGE_FULL (507: no room for the file's directory),
+ * those of the stream (see above).
  */
 export async function addAttachment(env: DossierEnv, d: DossierRow, source: Readable, rawName: string | undefined, actor: AuditActor): Promise<{ attachment: AttachmentRow; existed: boolean }> {
   if (FINAL_STATES.includes(d.state)) {
@@ -139,9 +163,14 @@ export async function addAttachment(env: DossierEnv, d: DossierRow, source: Read
   const displayName = [...(cleanName(rawName) || 'tep-dinh-kem')].slice(0, 150).join('');
   const s = await streamToTemp(env, source, displayName, room);
   const target = storedPath(env.config.filesDir, s.sha256);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  if (fs.existsSync(target)) fs.rmSync(s.tmp, { force: true });
-  else fs.renameSync(s.tmp, target);
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (fs.existsSync(target)) fs.rmSync(s.tmp, { force: true });
+    else fs.renameSync(s.tmp, target);
+  } catch (err) {
+    fs.rmSync(s.tmp, { force: true });
+    throw storageError(err, displayName);
+  }
   const fileName = sanitizeFileName(rawName, s.ext);
   return env.db.transaction(async (trx) => {
     const t = trx as typeof db;

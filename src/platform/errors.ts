@@ -36,6 +36,9 @@ export const errorCatalogue = {
   FORBIDDEN: def(403, 'Bạn không có quyền thực hiện thao tác này.', 'You are not allowed to do this.'),
   CROSS_SITE_REQUEST: def(403, 'Yêu cầu thay đổi dữ liệu gửi từ một trang web khác ({site}) bị từ chối.', 'A state-changing request sent from another website ({site}) was refused.'),
   SERVICE_UNAVAILABLE: def(503, 'Hệ thống tạm thời không sẵn sàng; vui lòng thử lại sau.', 'The service is temporarily unavailable; try again later.'),
+  // The store of the attempt counters (Redis) cannot be reached: guessable operations are refused
+  // (fail closed) rather than tried without a limit (src/platform/throttle.ts).
+  RATE_LIMIT_UNAVAILABLE: def(503, 'Tạm thời không kiểm soát được số lần thử nên thao tác này bị từ chối; vui lòng thử lại sau {retryAfter} giây.', 'Attempts cannot be counted right now, so this operation is refused; try again in {retryAfter} seconds.'),
   INTERNAL_ERROR: def(500, 'Đã xảy ra lỗi hệ thống; mã yêu cầu {requestId}.', 'An internal error occurred; request id {requestId}.'),
 
   // --- field-level validation (items of VALIDATION_FAILED.errors) ---------------------------------
@@ -227,6 +230,7 @@ export const errorCatalogue = {
   ATTACHMENT_TYPE_NOT_ALLOWED: def(415, 'Tệp "{file}" không phải PDF, JPEG hoặc PNG (theo nội dung tệp: {detected}).', 'File "{file}" is not a PDF, JPEG or PNG (by its content: {detected}).'),
   ATTACHMENT_TOO_LARGE: def(413, 'Tệp "{file}" vượt quá {limit} byte.', 'File "{file}" exceeds {limit} bytes.'),
   ATTACHMENTS_TOTAL_TOO_LARGE: def(413, 'Tổng dung lượng tệp đính kèm của hồ sơ vượt quá {limit} byte.', "The dossier's attachments exceed {limit} bytes in total."),
+  ATTACHMENT_STORAGE_FULL: def(507, 'Không còn chỗ lưu tệp "{file}" trên máy chủ; tệp chưa được lưu. Vui lòng thử lại sau hoặc báo quản trị hệ thống.', 'There is no room left on the server to store file "{file}"; it was not stored. Try again later or tell the system administrator.'),
   ATTACHMENT_MISSING: def(400, 'Yêu cầu không có tệp (multipart/form-data, trường "file").', 'The request carries no file (multipart/form-data, field "file").'),
   ATTACHMENT_NOT_FOUND: def(404, 'Hồ sơ {code} không có tệp đính kèm số {id}.', 'Dossier {code} has no attachment {id}.'),
   DOSSIER_CLOSED: def(409, 'Hồ sơ {code} đã kết thúc ({state}); không thêm được tệp.', 'Dossier {code} is closed ({state}); no file can be added.'),

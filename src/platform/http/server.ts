@@ -250,7 +250,7 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
     if ((err as { code?: string }).code === 'FST_STATIC_FORBIDDEN_PATH') return reply.callNotFound();
     const appError = isDatabaseUnavailable(err) ? new AppError('SERVICE_UNAVAILABLE', {}, { cause: err }) : toAppError(err, request);
     if (appError.status >= 500) request.log.error({ err, code: appError.code }, 'request failed');
-    if (appError.code === 'RATE_LIMITED' && appError.params.retryAfter) reply.header('retry-after', String(appError.params.retryAfter));
+    if ((appError.code === 'RATE_LIMITED' || appError.code === 'RATE_LIMIT_UNAVAILABLE') && appError.params.retryAfter) reply.header('retry-after', String(appError.params.retryAfter));
     if (appError.code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '5');
     return reply.status(appError.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(appError, languageOf(request), request));
   });

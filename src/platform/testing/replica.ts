@@ -40,7 +40,7 @@ export interface PgReplicaPair {
   stop(): Promise<void>;
 }
 
-function binDir(): string {
+export function binDir(): string {
   if (process.env.MOTCUA_PG_BINDIR) return process.env.MOTCUA_PG_BINDIR;
   try {
     return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
@@ -139,7 +139,7 @@ export async function startPgReplicaPair(): Promise<PgReplicaPair> {
   };
 }
 
-function postgresIds(): { uid: number; gid: number } {
+export function postgresIds(): { uid: number; gid: number } {
   const line = fs
     .readFileSync('/etc/passwd', 'utf8')
     .split('\n')
