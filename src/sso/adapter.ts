@@ -112,6 +112,32 @@ export class KyselyAdapter {
   }
 }
 
+/**
+ * The error the provider answers while its Redis cannot be reached: OAuth 2.0's
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1) with HTTP 503, rendered as the sign-on's error
+ * page (with `Retry-After`) or JSON — instead of a 500 `server_error`. Checked by `npm run
+ * trials:faults` (Redis killed) and src/sso/sso-redis.test.ts.
+ */
+export function storeUnavailable(cause: unknown): Error {
+  const err = new errors.TemporarilyUnavailable('the sign-on store cannot be reached; try again shortly');
+  return Object.assign(err, { status: 503, statusCode: 503, cause });
+}
+
+/** True for {@link storeUnavailable}'s errors. */
+export function isStoreUnavailable(err: unknown): boolean {
+  return err instanceof errors.TemporarilyUnavailable && (err as { statusCode?: number }).statusCode === 503;
+}
+
+/** `redis` whose failing commands throw {@link storeUnavailable}. */
+function unavailableWhenDown(redis: RedisLike): RedisLike {
+  const guard = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((err: unknown) => {
+      throw storeUnavailable(err);
+    });
+  const set = (...args: unknown[]) => guard((redis.set as (...a: unknown[]) => Promise<unknown>).apply(redis, args));
+  return { get: (key) => guard(redis.get(key)), set: set as RedisLike['set'], del: (...keys) => guard(redis.del(...keys)) };
+}
+
 /** Models kept in Redis when `REDIS_URL` is set: short-lived and never tied to a grant. */
 export const REDIS_MODELS: ReadonlySet<string> = new Set(['Session', 'Interaction', 'ReplayDetection', 'PushedAuthorizationRequest']);
 
@@ -129,10 +155,13 @@ export interface RedisLike {
  * `motcua:sso:<model>:<SHA-256 of id>`, expiring with the artifact; a session's uid points at its id.
  */
 export class RedisAdapter {
+  private readonly redis: RedisLike;
   constructor(
     private readonly model: string,
-    private readonly redis: RedisLike,
-  ) {}
+    redis: RedisLike,
+  ) {
+    this.redis = unavailableWhenDown(redis);
+  }
 
   private key(id: string): string {
     return `motcua:sso:${this.model}:${storedId(id)}`;

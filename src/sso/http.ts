@@ -25,6 +25,7 @@ import { eidAccountById, recordAccountUse, verifyCitizenSignIn } from '../identi
 import { CONSENT_DAYS, recordConsent } from './consents.js';
 import { acrOf, levelOfAcr, levelsOfRequest, targetLevel, type Level } from './levels.js';
 import { consentPage, errorPage, loginPage, type PortalInfo } from './pages.js';
+import { isStoreUnavailable } from './adapter.js';
 import type { SsoRuntime } from './runtime.js';
 import { clientView } from './clients.js';
 import { PERSONAL_CLAIMS, SCOPE_CLAIMS, isPortalScope } from './scopes.js';
@@ -113,6 +114,12 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
       }
       return reply.status(status).type('text/html; charset=utf-8').send(body);
     };
+    // Redis (sessions, interactions) cannot be reached: a 503 page saying to try again, not "expired".
+    pages.setErrorHandler((err, request, reply) => {
+      if (!isStoreUnavailable(err)) throw err;
+      reply.header('retry-after', '5');
+      return html(reply, 503, errorPage(languageOf(request), 'temporarily_unavailable'));
+    });
     const failPage = (request: FastifyRequest, reply: FastifyReply, code: 'SSO_INTERACTION_EXPIRED' | 'SSO_INTERACTION_FORGED') => {
       const lang = languageOf(request);
       return html(reply, code === 'SSO_INTERACTION_FORGED' ? 403 : 400, errorPage(lang, code, undefined, messageOf(code, lang)));
@@ -125,7 +132,8 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
       let interaction: Interaction;
       try {
         interaction = await provider.interactionDetails(request.raw, reply.raw);
-      } catch {
+      } catch (err) {
+        if (isStoreUnavailable(err)) throw err;
         return undefined;
       }
       if (interaction.uid !== request.params.uid) return undefined;

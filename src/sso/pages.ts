@@ -85,6 +85,7 @@ const T = {
       unauthorized_client: 'Cổng dịch vụ không được phép đăng nhập theo cách này.',
       unsupported_response_type: 'Cổng dịch vụ dùng cách đăng nhập không được hỗ trợ.',
       server_error: 'Đã xảy ra lỗi hệ thống.',
+      temporarily_unavailable: 'Dịch vụ đăng nhập tạm thời gián đoạn; vui lòng thử lại sau ít phút.',
     } as Record<string, string>,
   },
   en: {
@@ -128,6 +129,7 @@ const T = {
       unauthorized_client: 'The portal may not sign in this way.',
       unsupported_response_type: 'The portal uses a sign-in method that is not supported.',
       server_error: 'An internal error occurred.',
+      temporarily_unavailable: 'Sign-in is briefly unavailable; please try again in a few minutes.',
     } as Record<string, string>,
   },
 };

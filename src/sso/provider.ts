@@ -337,6 +337,7 @@ export function buildProvider(deps: ProviderDeps, jwks: { keys: Record<string, u
     clientBasedCORS: () => false,
     renderError: (ctx: Ctx, out: { error: string; error_description?: string }) => {
       ctx.type = 'html';
+      if (out.error === 'temporarily_unavailable') ctx.set('retry-after', '5');
       ctx.body = errorPage(languageOfHeader(ctx.get('accept-language')), out.error, out.error_description);
     },
   };

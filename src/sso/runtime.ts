@@ -30,7 +30,17 @@ export function ssoRuntime(ctx: AppContext, cipher?: DataCipher): SsoRuntime {
     let redis: Redis | undefined;
     const redisClient = () => {
       if (!ctx.config.redisUrl) return undefined;
-      redis ??= new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2 });
+      // A command waits at most 2 s (Redis stopped but not closed); then the sign-on answers 503.
+      if (!redis) {
+        redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 2000, commandTimeout: 2000 });
+        // Logged once per outage (ioredis retries every ≤ 2 s); the pages answer 503 meanwhile.
+        let down = false;
+        redis.on('error', (err: Error) => {
+          if (!down) ctx.logger.warn({ err }, 'sso: Redis cannot be reached; sign-on answers 503 until it is back');
+          down = true;
+        });
+        redis.on('ready', () => void (down = false));
+      }
       return redis;
     };
     rt = {
@@ -39,8 +49,11 @@ export function ssoRuntime(ctx: AppContext, cipher?: DataCipher): SsoRuntime {
       clients,
       holder: new ProviderHolder({ db: ctx.db, cipher: c, clients, logger: ctx.logger, publicUrl: () => ctx.config.publicUrl, redis: redisClient }),
       async close() {
-        await redis?.quit();
+        const r = redis;
         redis = undefined;
+        // QUIT waits for a connection: one that is down is just dropped.
+        if (r?.status === 'ready') await r.quit().catch(() => r.disconnect());
+        else r?.disconnect();
       },
     };
     runtimes.set(ctx, rt);
