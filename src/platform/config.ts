@@ -47,6 +47,14 @@
  * | MOTCUA_OUTBOX_RETRY_MS | 5000 | integer 10–3600000: wait before the first retry, doubled at each further one, one hour at most |
  * | MOTCUA_EID_SINGLE_DEVICE | on | `on`: a citizen's e-ID sign-in on a new device ends the sessions of the others (one device at a time, as VNeID does); `off`: several sessions may live together |
  * | MOTCUA_STAFF_TOTP | required | `required`: every staff sign-in needs a code from an authenticator app (TOTP, RFC 6238) besides the password; an account without one sets it up at its next sign-in (src/identity/staff.ts). `optional`: accounts without one sign in with the password alone (those with one still need a code); refused when `NODE_ENV=production` (staff read personal data: two factors, NIST SP 800-63B AAL2) |
+ * | OTEL_EXPORTER_OTLP_TRACES_ENDPOINT | (none) | absolute http(s) URL taking OTLP/HTTP traces, used as is (`http://collector:4318/v1/traces`). When it or the next is set, every HTTP request becomes a span named by its route template, with the database statements it ran as child spans (src/platform/http/tracing.ts); unset: no tracing code is even loaded |
+ * | OTEL_EXPORTER_OTLP_ENDPOINT | (none) | absolute http(s) base URL of an OTLP/HTTP collector (`http://collector:4318`): traces go to its `/v1/traces` |
+ * | OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL | http/json | `http/json`, the only one the exporter sends (any OTLP/HTTP collector takes it) |
+ * | OTEL_SERVICE_NAME | motcua | `service.name` of the traces: 1–255 visible ASCII characters (inner spaces allowed) |
+ * | OTEL_SDK_DISABLED | false | `true`: no traces even with an endpoint set |
+ *
+ * The exporter and SDK read their other standard variables themselves (OTEL_EXPORTER_OTLP_HEADERS,
+ * OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_EXPORTER_OTLP_COMPRESSION, OTEL_TRACES_SAMPLER, OTEL_BSP_*).
  */
 import { AppError } from './errors.js';
 
@@ -89,6 +97,16 @@ export interface Config {
   eidSingleDevice: boolean;
   /** Whether staff must have a TOTP second factor (src/identity/staff.ts). */
   staffTotp: 'required' | 'optional';
+  /** OpenTelemetry traces (src/platform/http/tracing.ts); undefined: off, the OpenTelemetry packages are never loaded. */
+  tracing: TracingConfig | undefined;
+}
+
+/** Where and under which name traces go (OTLP over HTTP, JSON). */
+export interface TracingConfig {
+  /** Full URL of the collector's trace endpoint (`…/v1/traces`). */
+  tracesUrl: string;
+  /** `service.name` resource attribute. */
+  serviceName: string;
 }
 
 /** Where SMS go: standard error, a JSON-lines file, or an HTTP SMS gateway. */
@@ -191,7 +209,28 @@ export function loadConfig(env: Env = process.env): Config {
     outbox: outboxConfig(env),
     eidSingleDevice: oneOf(env, 'MOTCUA_EID_SINGLE_DEVICE', 'on', ['on', 'off'] as const) === 'on',
     staffTotp: staffTotp(env),
+    tracing: tracingConfig(env),
   };
+}
+
+/**
+ * Tracing from the standard OpenTelemetry variables (opentelemetry.io/docs/specs/otel/protocol/exporter,
+ * …/configuration/sdk-environment-variables): the traces endpoint used as is, or the base endpoint
+ * with `v1/traces` appended; undefined when neither is set or OTEL_SDK_DISABLED is `true`.
+ */
+function tracingConfig(env: Env): TracingConfig | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const expected = 'an absolute http(s) URL of an OTLP/HTTP collector';
+  const tracesUrl = url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:'], expected);
+  const base = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], expected);
+  if (tracesUrl === undefined && base === undefined) return undefined;
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = env[name]?.trim();
+    if (protocol && protocol !== 'http/json') bad(name, 'http/json (the trace exporter sends OTLP over HTTP as JSON)', protocol);
+  }
+  const serviceName = env.OTEL_SERVICE_NAME?.trim() || 'motcua';
+  if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/.test(serviceName)) bad('OTEL_SERVICE_NAME', '1–255 visible ASCII characters', serviceName.slice(0, 60));
+  return { tracesUrl: tracesUrl ?? `${base!.replace(/\/+$/, '')}/v1/traces`, serviceName };
 }
 
 function staffTotp(env: Env): 'required' | 'optional' {

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type Transaction, type LogEvent } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -69,6 +69,24 @@ export interface ReplicaStatus {
   fallbacks: number;
 }
 
+/**
+ * Told of every statement a {@link Database} ran, once it finished (Kysely's `log` event): its
+ * compiled text with placeholders (`select … where "pin" = ?`; parameter values are in
+ * `event.query.parameters`, which an observer must not export), its duration in ms and, for a
+ * failed one, the error. Called in the async context of the code that ran the statement. Tracing
+ * (src/platform/http/tracing.ts) makes each a child span of the request.
+ */
+export type QueryObserver = (event: LogEvent) => void;
+
+/** The observer slot of one Kysely instance; its `log` calls whatever is there (nothing by default). */
+interface QueryHook {
+  observer?: QueryObserver;
+}
+
+function logTo(hook: QueryHook): (event: LogEvent) => void {
+  return (event) => hook.observer?.(event);
+}
+
 export class Database {
   private constructor(
     readonly kysely: Kysely<any>,
@@ -79,7 +97,18 @@ export class Database {
     private readonly pool?: pg.Pool,
     /** SQLite file databases opened with `backgroundCheckpoint`. */
     readonly checkpointer?: BackgroundCheckpointer,
+    private readonly queryHook: QueryHook = {},
   ) {}
+
+  /**
+   * Sets (or, with undefined, removes) the one observer of every statement run on this database
+   * and on its read side ({@link QueryObserver}); replaces the previous one. Without one, each
+   * statement costs a clock reading and a call that does nothing.
+   */
+  observeQueries(observer: QueryObserver | undefined): void {
+    this.queryHook.observer = observer;
+    this.reader?.observeQueries(observer);
+  }
 
   /** The replica side, when `readUrl` was given (set by {@link Database.open}). */
   private reader?: Database;
@@ -147,8 +176,9 @@ export class Database {
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma(`busy_timeout = ${Math.trunc(timeoutMs)}`);
       const checkpointer = options.backgroundCheckpoint && file !== ':memory:' ? new BackgroundCheckpointer(sqlite, path.resolve(file)) : undefined;
-      const kysely = new Kysely<any>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-      return new Database(kysely, 'sqlite', file, sqlite, undefined, checkpointer);
+      const hook: QueryHook = {};
+      const kysely = new Kysely<any>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), log: logTo(hook) });
+      return new Database(kysely, 'sqlite', file, sqlite, undefined, checkpointer, hook);
     }
     const parsed = new URL(url);
     const pgOptions = [
@@ -167,14 +197,16 @@ export class Database {
       return p;
     };
     const pool = newPool(url);
-    const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    const db = new Database(kysely, 'postgres', locationOf(parsed), undefined, pool);
+    const hook: QueryHook = {};
+    const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: logTo(hook) });
+    const db = new Database(kysely, 'postgres', locationOf(parsed), undefined, pool, undefined, hook);
     if (options.readUrl) {
       const readOnly = ['-c default_transaction_read_only=on'];
       // The fallback pool connects only when used (pg pools open connections on demand).
       const side = new ReadSidePool(newPool(options.readUrl, readOnly), newPool(url, readOnly), options.replicaRetryMs ?? 5000, options.onReadSideChange);
       db.readSide = side;
-      db.reader = new Database(new Kysely<any>({ dialect: new PostgresDialect({ pool: side }) }), 'postgres', locationOf(new URL(options.readUrl)), undefined, side.replica);
+      const readHook: QueryHook = {};
+      db.reader = new Database(new Kysely<any>({ dialect: new PostgresDialect({ pool: side }), log: logTo(readHook) }), 'postgres', locationOf(new URL(options.readUrl)), undefined, side.replica, undefined, readHook);
     }
     return db;
   }

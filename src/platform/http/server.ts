@@ -2,7 +2,8 @@
  * The HTTP server: Fastify 5 with one error model (RFC 9457 problem+json from the catalogue),
  * request ids, security headers, explicit limits, OpenAPI 3.1 generated from the route schemas
  * (`/api/openapi.json`, docs UI at `/api/docs`), health (`/healthz`) and readiness (`/readyz`)
- * probes, and the built web UI at `/`.
+ * probes, Prometheus metrics (`/metrics`, ./metrics.ts), optional OpenTelemetry traces (with an
+ * OTLP endpoint configured, ./tracing.ts), and the built web UI at `/`.
  *
  * Limits: request body `MOTCUA_BODY_LIMIT` bytes (default 1 MiB); JSON bodies nested at most 64
  * levels (BODY_TOO_DEEP); path parameters 200 characters (431 HEADERS_TOO_LARGE); a URL that is
@@ -191,6 +192,10 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
         .send(problemOf(appError, languageOf(request), request));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // OpenTelemetry traces, only with an OTLP endpoint configured: the module (and the SDK with it)
+  // is loaded then and not otherwise. First, so that its request span wraps every hook and route.
+  if (ctx.config.tracing) await (await import('./tracing.js')).registerTracing(app, ctx.config.tracing, ctx.db);
 
   // JSON bodies: Fastify's own parser (secure-json-parse: prototype poisoning refused), then a
   // depth limit before any schema, logger or hash walks the value recursively.
