@@ -456,7 +456,9 @@ async function redisTrial(site: Site, server: Server, redis: PrivateRedis): Prom
   // Single sign-on: an authorization request stores an interaction in Redis (reported, not a target).
   const ssoDown = await ssoProbe(base);
   console.log(`  Redis down, single sign-on authorization request: ${ssoDown.status}${ssoDown.code ? ` ${ssoDown.code}` : ''} ${ssoDown.location ?? String(typeof ssoDown.body === 'string' ? ssoDown.body : JSON.stringify(ssoDown.body)).replace(/\s+/g, ' ').slice(0, 160)}`);
-  record(name, 'postgres+redis', `Redis down: single sign-on authorization request (interaction kept in Redis) answered ${ssoDown.status}${ssoDown.code ? ` ${ssoDown.code}` : ''} (Redis up: ${ssoUp.status})`, 'reported', 'info');
+  // RFC 6749 §4.1.2.1: the portal gets `error=temporarily_unavailable` back (or a 503 page), never a 500.
+  const ssoSentBack = ssoDown.status === 303 && ssoDown.location !== undefined && new URL(ssoDown.location).searchParams.get('error') === 'temporarily_unavailable';
+  record(name, 'postgres+redis', `Redis down: single sign-on authorization request (interaction kept in Redis) answered ${ssoDown.status}${ssoDown.code ? ` ${ssoDown.code}` : ''} ${ssoDown.location ? `→ ${new URL(ssoDown.location).search}` : ''} (Redis up: ${ssoUp.status})`, '303 error=temporarily_unavailable or 503', ssoSentBack || ssoDown.status === 503);
 
   // Features that do not need Redis keep working.
   const mix = requests(site, base);
@@ -485,7 +487,7 @@ async function redisTrial(site: Site, server: Server, redis: PrivateRedis): Prom
   const code429 = codesBack.findIndex((x) => x.status === 429);
   const ssoBack = await ssoProbe(base);
   console.log(`  Redis restarted, single sign-on authorization request: ${ssoBack.status} ${ssoBack.location ?? ''}`);
-  record(name, 'postgres+redis', `Redis restarted: single sign-on authorization request answered ${ssoBack.status}`, 'reported', 'info');
+  record(name, 'postgres+redis', `Redis restarted: single sign-on authorization request answered ${ssoBack.status}`, `${ssoUp.status} as with Redis up`, ssoBack.status === ssoUp.status);
   record(name, 'postgres+redis', `Redis restarted: limits count again after ${recoverS.toFixed(2)} s; 429 at wrong password #${staff429 + 1}, at wrong e-ID code #${code429 + 1}`, '429 by #11 (10 allowed) and #11 (10/h per phone)', staff429 >= 0 && staff429 <= 10 && code429 >= 0 && code429 <= 10);
 }
 
