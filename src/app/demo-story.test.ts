@@ -42,6 +42,10 @@ forEachEngine(
       expect(site.rows.map((r) => r.name)).toEqual(['Điểm hỗ trợ dịch vụ công Xã Cẩm Hoàng']);
       const mark = await sql<{ n: number }>`select count(*) as n from audit_log where action = 'demo.story'`.execute(k);
       expect(Number(mark.rows[0]!.n)).toBe(1);
+      // Every applicant's phone and email are their own (the registry's), not the sample form's.
+      const contacts = await sql<{ phone: string | null; email: string | null; own_phone: string | null; own_email: string | null }>`select d.applicant_phone as phone, d.applicant_email as email, c.phone as own_phone, c.email as own_email from dossiers d join citizens c on c.pin = d.applicant_pin`.execute(k);
+      expect(contacts.rows.length).toBe(100);
+      expect(contacts.rows.filter((r) => r.phone !== r.own_phone || r.email !== r.own_email)).toEqual([]);
       const target = storyTargets(POPULATION);
       expect(target).toEqual({ applications: 637, activated: 240, dossiers: 100 });
       const cum = await february('30', true);

@@ -261,10 +261,12 @@ export async function seedDemoStory(ctx: AppContext, progress: Progress = silent
   for (const a of activated) byCommune.set(a.commune, [...(byCommune.get(a.commune) ?? []), a]);
   const applicantOf = async (pin: string, commune: string) => {
     const c = await citizenRecord(ctx.db, pin);
-    if (!c) return undefined;
+    // The officer writes down the citizen's own phone (and email, if any): someone without a phone
+    // in the registry is not drawn (the sample form's contact belongs to its sample citizen).
+    if (!c?.phone) return undefined;
     const home = c.permanentResidence;
     const unit = await place(home?.unitCode ?? commune).catch(() => place(commune));
-    return { fullName: c.fullName, pin: c.pin, dateOfBirth: c.dateOfBirth, sex: c.sex, permanentAddress: [home?.addressLine, unit.address].filter(Boolean).join(', ') };
+    return { fullName: c.fullName, pin: c.pin, dateOfBirth: c.dateOfBirth, sex: c.sex, phone: c.phone, email: c.email, permanentAddress: [home?.addressLine, unit.address].filter(Boolean).join(', ') };
   };
   const counts: Record<string, { all: number; online: number }> = {};
   const story = [STORY_COMMUNE, ...communes.filter((c) => c !== STORY_COMMUNE && byCommune.has(c))];
@@ -312,7 +314,11 @@ export async function seedDemoStory(ctx: AppContext, progress: Progress = silent
         const channel = !online ? 'counter' : random() < 0.85 ? 'on_behalf' : 'mobile';
         const officer = staff(channel === 'counter' ? 'COMMUNE_OFFICER' : 'SUPPORT_TEAM', commune);
         const assistance = channel === 'counter' ? undefined : { site: `Bộ phận Một cửa ${(await place(commune)).name}`, equipmentId: 'MT-01', consent: { given: true, method: 'signed_paper' as const }, ...(channel === 'mobile' && { campaign: 'Tổ lưu động tháng 2/2023' }) };
-        await submitDossier(env, officer, { ...ACTOR, unitCode: commune }, { serviceCode, channel, unitCode: commune, data: { ...form, applicant: { ...(form.applicant as object), ...applicant } }, ...(assistance && { assistance }) }, { now: at, notify: false });
+        const { email, ...contact } = applicant;
+        const written: Record<string, unknown> = { ...(form.applicant as Record<string, unknown>), ...contact };
+        if (email) written.email = email;
+        else delete written.email;
+        await submitDossier(env, officer, { ...ACTOR, unitCode: commune }, { serviceCode, channel, unitCode: commune, data: { ...form, applicant: written }, ...(assistance && { assistance }) }, { now: at, notify: false });
       }
     } catch (e) {
       if (e instanceof AppError) continue;
