@@ -24,8 +24,8 @@
  *    also check that the counters of each variant's unit and month add up to the records. Ratio =
  *    mean reference time ÷ mean dashboard response time (HTTP included), target ≥ 100.
  * 3. Roll-up maintenance, in-process (no switch in production code): what keeping the counters
- *    adds to a dossier submission is the counter upsert `countIndicator` (src/platform/rollups.ts)
- *    intake runs in the submission's transaction. Measured: (a) a submission —
+ *    adds to a dossier submission is the counter upsert `countIndicator` (src/platform/rollups.ts:
+ *    the counter row and its coarse month row) intake runs in the submission's transaction. Measured: (a) a submission —
  *    `submitDossier` (src/dossiers/intake.ts) ten at once so they share a group commit, as the
  *    dossier-submission benchmark's in-process breakdown does — on that benchmark's database
  *    (bench/dossiers/data.ts); (b) the upsert alone, ten in a transaction on the dashboard's

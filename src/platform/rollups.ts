@@ -8,6 +8,15 @@
  *
  * The unit code of a count refers to the unit as it was on `day` (codes were reused after the
  * 2025 reform: a code means a place only together with its date, DESIGN.md §3).
+ *
+ * Beside each counter row, {@link countIndicator} keeps a coarse one in the same statement batch
+ * and transaction: per indicator × unit × Vietnam month × {@link coarseDims} (the breakdown
+ * without `service`, the sector as its group), holding the month's total and its 31 daily counts
+ * (`indicator_month_counts`). Busy indicators have almost one fine row per record (dossiers
+ * received by commune × day × service × channel); the coarse rows are a few per unit and month,
+ * so that the dashboard reads O(units × months) rows for any period (whole months from the
+ * total, edge days from the day columns) and falls back to the fine rows only for what the
+ * coarse breakdown cannot tell (a service, one sector other than the police).
  */
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { isPostgres, runStatement, statementText } from './db/database.js';
@@ -22,6 +31,25 @@ export interface RollupTables {
     dims: string;
     count: number;
   };
+}
+
+/** Day columns of a month row: `d01` … `d31` (day of the month). */
+export const DAY_COLUMNS: readonly string[] = Array.from({ length: 31 }, (_, i) => `d${String(i + 1).padStart(2, '0')}`);
+
+export interface MonthCountsTable {
+  indicator: string;
+  unit_code: string;
+  /** Vietnam calendar month (YYYY-MM) of the counted days. */
+  month: string;
+  /** {@link coarseDims} of the fine rows' breakdown, canonical `key=value;…`. */
+  dims: string;
+  /** The month's total (the sum of the day columns). */
+  count: number;
+  // The day columns d01 … d31 ({@link DAY_COLUMNS}) are written and read by name.
+}
+
+export interface MonthRollupTables {
+  indicator_month_counts: MonthCountsTable;
 }
 
 export const rollupMigrations: Record<string, Migration> = {
@@ -39,7 +67,121 @@ export const rollupMigrations: Record<string, Migration> = {
       await db.schema.createIndex('indicator_counts_unit').on('indicator_counts').columns(['indicator', 'unit_code', 'day']).execute();
     },
   },
+  /**
+   * The coarse month rows (module comment), filled from the counter rows already stored. Keyed
+   * (indicator, month, unit, dims), as a report reads them: one range of months of an indicator
+   * (the units asked filtered within it); on SQLite the table is clustered on that key (WITHOUT
+   * ROWID), so the range is read in place, and a count only updates its row (no other index).
+   */
+  '0003_platform_indicator_month_counts': {
+    async up(db: Kysely<any>) {
+      let table = db.schema
+        .createTable('indicator_month_counts')
+        .addColumn('indicator', 'text', (c) => c.notNull())
+        .addColumn('unit_code', 'text', (c) => c.notNull())
+        .addColumn('month', 'text', (c) => c.notNull())
+        .addColumn('dims', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('count', 'bigint', (c) => c.notNull().defaultTo(0));
+      for (const d of DAY_COLUMNS) table = table.addColumn(d, 'bigint', (c) => c.notNull().defaultTo(0));
+      table = table.addPrimaryKeyConstraint('indicator_month_counts_pk', ['indicator', 'month', 'unit_code', 'dims']);
+      await (isPostgres(db) ? table : table.modifyEnd(sql`without rowid`)).execute();
+      await fillMonthCounts(db);
+    },
+  },
 };
+
+/**
+ * The coarse breakdown of a counter row: its breakdown without `service`, and with `sector`
+ * replaced by `sectorGroup` (`police` for the police's services, `other` for every other sector:
+ * the split the Project 06 indicators make, issue 8 "police services against the others").
+ * Every other breakdown is kept as it is.
+ */
+export function coarseDims(dims: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(dims ?? {})) {
+    if (k === 'service') continue;
+    if (k === 'sector') out.sectorGroup = v === 'police' ? 'police' : 'other';
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** A coarse month row as computed from counter rows. */
+export interface MonthRow {
+  indicator: string;
+  unitCode: string;
+  month: string;
+  dims: string;
+  /** 31 daily counts (index 0: day 1). */
+  days: number[];
+}
+
+const monthKey = (r: { indicator: string; unitCode: string; month: string; dims: string }) => `${r.indicator}\u0000${r.unitCode}\u0000${r.month}\u0000${r.dims}`;
+
+/**
+ * Adds counter rows (fine: `dims` as stored, canonical) into coarse month rows, keyed by
+ * indicator, unit, month and coarse breakdown. Used by the migration, `motcua reports rebuild`
+ * and `verify` (src/reports/rebuild.ts).
+ */
+export class MonthRowsBuilder {
+  readonly rows = new Map<string, MonthRow>();
+  private readonly projected = new Map<string, string>();
+
+  add(r: { indicator: string; unitCode: string; day: string; dims: string; count: number }): void {
+    let dims = this.projected.get(r.dims);
+    if (dims === undefined) {
+      dims = dimsKey(coarseDims(parseDimsKey(r.dims)));
+      this.projected.set(r.dims, dims);
+    }
+    const key = { indicator: r.indicator, unitCode: r.unitCode, month: r.day.slice(0, 7), dims };
+    const k = monthKey(key);
+    let row = this.rows.get(k);
+    if (!row) this.rows.set(k, (row = { ...key, days: new Array<number>(31).fill(0) }));
+    row.days[Number(r.day.slice(8, 10)) - 1]! += r.count;
+  }
+
+  /** The rows with any count that is not zero. */
+  list(): MonthRow[] {
+    return [...this.rows.values()].filter((r) => r.days.some((d) => d !== 0));
+  }
+}
+
+/** The key of a month row, for comparing stored and recounted rows. */
+export const monthRowKey = monthKey;
+
+/** Inserts month rows (the caller has removed the ones they replace), 200 a statement. */
+export async function insertMonthRows(db: Kysely<any>, rows: readonly MonthRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await (db as Kysely<MonthRollupTables>)
+      .insertInto('indicator_month_counts')
+      .values(
+        rows.slice(i, i + 200).map((r) => {
+          const v: Record<string, string | number> = { indicator: r.indicator, unit_code: r.unitCode, month: r.month, dims: r.dims, count: r.days.reduce((a, b) => a + b, 0) };
+          DAY_COLUMNS.forEach((d, j) => (v[d] = r.days[j]!));
+          return v as unknown as MonthCountsTable;
+        }),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Adds every stored counter row into the month rows (for the migration that creates them: the
+ * table is empty then), reading the counter rows in key order, `page` at a time.
+ */
+export async function fillMonthCounts(db: Kysely<any>, page = 50_000): Promise<void> {
+  const builder = new MonthRowsBuilder();
+  let after: { indicator: string; day: string; unit_code: string; dims: string } | undefined;
+  for (;;) {
+    let q = (db as Kysely<RollupTables>).selectFrom('indicator_counts').select(['indicator', 'day', 'unit_code', 'dims', 'count']);
+    if (after) q = q.where(sql<boolean>`("indicator", "day", "unit_code", "dims") > (${after.indicator}, ${after.day}, ${after.unit_code}, ${after.dims})`);
+    const rows = await q.orderBy('indicator').orderBy('day').orderBy('unit_code').orderBy('dims').limit(page).execute();
+    for (const r of rows) builder.add({ indicator: r.indicator, unitCode: r.unit_code, day: r.day, dims: r.dims, count: Number(r.count) });
+    if (rows.length < page) break;
+    after = rows[rows.length - 1]!;
+  }
+  await insertMonthRows(db, builder.list());
+}
 
 /** One change to an indicator's count. */
 export interface IndicatorCount {
@@ -76,19 +218,28 @@ export function parseDimsKey(key: string): Record<string, string> {
 }
 
 /**
- * Adds `delta` (default 1) to a counter row, creating it at 0 first. Call it inside the
- * transaction that writes the counted record, so the count and the records never disagree.
- * Works on SQLite and PostgreSQL (`INSERT … ON CONFLICT DO UPDATE`).
+ * Adds `delta` (default 1) to a counter row, creating it at 0 first, and the same to its coarse
+ * month row (its total and the day's column; module comment). Call it inside the transaction
+ * that writes the counted record, so the counts and the records never disagree. Works on SQLite
+ * and PostgreSQL (`INSERT … ON CONFLICT DO UPDATE`).
  */
 export async function countIndicator(trx: Kysely<any>, input: IndicatorCount): Promise<void> {
   const delta = input.delta ?? 1;
   if (delta === 0) return;
   await runStatement(trx, COUNT_INDICATOR, [input.indicator, input.unitCode, input.day, dimsKey(input.dims), delta]);
+  await runStatement(trx, COUNT_MONTH[Number(input.day.slice(8, 10)) - 1]!, [input.indicator, input.unitCode, input.day.slice(0, 7), dimsKey(coarseDims(input.dims)), delta, delta]);
 }
 
 /** Every counted write runs it: its text is built once (src/platform/db/database.ts `statementText`). */
 const COUNT_INDICATOR = statementText(
   'insert into indicator_counts ("indicator", "unit_code", "day", "dims", "count") values (?, ?, ?, ?, ?) on conflict ("indicator", "day", "unit_code", "dims") do update set "count" = indicator_counts."count" + excluded."count"',
+);
+
+/** The month row's upsert, one text per day of the month (the day's column). */
+const COUNT_MONTH = DAY_COLUMNS.map((d) =>
+  statementText(
+    `insert into indicator_month_counts ("indicator", "unit_code", "month", "dims", "count", "${d}") values (?, ?, ?, ?, ?, ?) on conflict ("indicator", "month", "unit_code", "dims") do update set "count" = indicator_month_counts."count" + excluded."count", "${d}" = indicator_month_counts."${d}" + excluded."${d}"`,
+  ),
 );
 
 /** A counter row as read back. */

@@ -15,6 +15,7 @@
  */
 import { inScope, type StaffPrincipal } from '../platform/auth.js';
 import { addDays, todayInVietnam } from '../platform/dates.js';
+import { parseDimsKey } from '../platform/rollups.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import { collationKey } from '../platform/text.js';
@@ -24,7 +25,7 @@ import { breakdownValue, SECTOR_FILTER_VALUES, type DimFilter, type IndicatorDef
 import { bucketsOf, daysBetween, GROUP_BY, previousPeriod, type TimeGroup } from './periods.js';
 import { UnitTimeline, UnitTimelineStore, type Boundaries, type Placement } from './placement.js';
 import { additiveStateFacts, deployedServices } from './state.js';
-import { sumCounterSegments, targetsFor, type TargetRow } from './store.js';
+import { coarseFilters, passesFilters, sumCounterSegments, sumMonthDays, sumMonthSegments, targetsFor, type MonthDaySums, type SegmentSums, type TargetRow } from './store.js';
 
 /** What the reports module needs at run time. */
 export interface ReportsEnv {
@@ -237,6 +238,63 @@ interface StateFact {
   lifted: boolean;
 }
 
+/** The variants as filters of the coarse month rows, or null when one of them cannot be told from them. */
+function coarseVariants(variants: readonly (readonly DimFilter[])[]): DimFilter[][] | null {
+  const out: DimFilter[][] = [];
+  for (const v of variants) {
+    const c = coarseFilters(v);
+    if (!c) return null;
+    out.push(c);
+  }
+  return out;
+}
+
+/**
+ * {@link sumMonthSegments} as {@link SegmentSums}: one sum per variant (the coarse breakdowns
+ * passing its filters), per unit and segment; the segment's days, narrowed to the months with
+ * rows, as its first and last day (where the unit is placed). Sums all zero are left out.
+ */
+async function monthSegmentSums(db: Database['kysely'], q: { indicator: string; segments: readonly Slice[]; variants: readonly DimFilter[][]; byUnit: boolean; unitCodes?: readonly string[] }): Promise<SegmentSums[]> {
+  const rows = await sumMonthSegments(db, q);
+  const masks = new Map<string, boolean[]>();
+  const acc = new Map<string, SegmentSums>();
+  const ends = new Map<string, string>();
+  const lastDay = (month: string) => {
+    let d = ends.get(month);
+    if (d === undefined) ends.set(month, (d = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10)));
+    return d;
+  };
+  for (const r of rows) {
+    let mask = masks.get(r.dims);
+    if (!mask) {
+      const dims = parseDimsKey(r.dims);
+      masks.set(r.dims, (mask = q.variants.map((v) => passesFilters(dims, v))));
+    }
+    if (!mask.some(Boolean)) continue;
+    r.sums.forEach((n, i) => {
+      if (n === 0) return;
+      const k = `${r.unitCode}|${i}`;
+      let a = acc.get(k);
+      if (!a) acc.set(k, (a = { unitCode: r.unitCode, segment: i, first: r.firstMonth, last: r.lastMonth, dims: {}, values: q.variants.map(() => 0) }));
+      if (r.firstMonth < a.first) a.first = r.firstMonth;
+      if (r.lastMonth > a.last) a.last = r.lastMonth;
+      mask.forEach((pass, j) => {
+        if (pass) a.values[j]! += n;
+      });
+    });
+  }
+  const out: SegmentSums[] = [];
+  for (const a of acc.values()) {
+    if (a.values.every((v) => v === 0)) continue;
+    // Months with rows → days: the segment's days within them.
+    const s = q.segments[a.segment]!;
+    const first = `${a.first}-01`;
+    const last = lastDay(a.last);
+    out.push({ ...a, first: first > s.from ? first : s.from, last: last < s.to ? last : s.to });
+  }
+  return out;
+}
+
 /** Most segments summed by a CASE in SQL; beyond, sums are read per day. */
 const MAX_SEGMENTS = 64;
 
@@ -255,6 +313,8 @@ export class ReportEngine {
   private readonly states = new Map<string, Promise<{ facts: StateFact[]; unplaced: number }>>();
   private readonly deployed = new Map<string, Promise<Map<string, { deployed: number; of: number }>>>();
   private readonly edges = new Set<string>();
+  /** Daily sums of month rows over units, by indicator, span and units (series share them). */
+  private readonly monthDays = new Map<string, Promise<MonthDaySums[]>>();
   private loadTo: string;
 
   /** `slices`: the periods figures will be asked for; `cumulative`: some from the beginning of the records. */
@@ -329,7 +389,12 @@ export class ReportEngine {
     const byDay = inner.length >= MAX_SEGMENTS;
     const bounds = (segment: number, day: string) =>
       byDay ? { from: day, to: day } : { from: segment === 0 ? first : inner[segment - 1]!, to: segment < inner.length ? addDays(inner[segment]!, -1) : this.loadTo };
-    const rows = await sumCounterSegments(env.read.kysely, { indicator: l.indicator, from: first, to: this.loadTo, edges: byDay ? null : inner, variants: l.conditions, byDims: l.byDims });
+    // The coarse month rows when they can tell every variant (no breakdown, no service…); else the counter rows.
+    const coarse = byDay || l.byDims ? null : coarseVariants(l.conditions);
+    const segments = byDay ? [] : Array.from({ length: inner.length + 1 }, (_, i) => bounds(i, first));
+    const rows = coarse
+      ? await monthSegmentSums(env.read.kysely, { indicator: l.indicator, segments, variants: coarse, byUnit: true })
+      : await sumCounterSegments(env.read.kysely, { indicator: l.indicator, from: first, to: this.loadTo, edges: byDay ? null : inner, variants: l.conditions, byDims: l.byDims });
     const out: Loaded = { facts: [], unplaced: [] };
     const unstable: { unitCode: string; from: string; to: string; dims: string }[] = [];
     const push = (unitCode: string, day: string, span: { from: string; to: string }, stable: boolean, dims: Record<string, string>, values: number[], p: Placement | null) => {
@@ -338,9 +403,10 @@ export class ReportEngine {
       if (child !== undefined) out.facts.push({ ...span, unitCode, stable, child, childDay: boundaries === 'historical' ? day : ref, dims, values, approximate: p.approximate, lifted: p.lifted });
     };
     for (const r of rows) {
-      const span = bounds(r.segment, r.first);
-      const p = await timeline.placeSpan(r.unitCode, r.first, r.last, boundaries, ref);
-      if (p === 'unstable') unstable.push({ unitCode: r.unitCode, ...span, dims: JSON.stringify(r.dims) });
+      const span = byDay ? bounds(r.segment, r.first) : segments[r.segment]!;
+      const p = timeline.knownSpan(r.unitCode, r.first, r.last, boundaries, ref) ?? (await timeline.placeSpan(r.unitCode, r.first, r.last, boundaries, ref));
+      // A month row's days are known only to the month: a unit not placed over them all is read day by day.
+      if (p === 'unstable' || (p === null && coarse)) unstable.push({ unitCode: r.unitCode, ...span, dims: JSON.stringify(r.dims) });
       else push(r.unitCode, r.first, span, true, r.dims, r.values, p);
     }
     if (unstable.length > 0) {
@@ -502,9 +568,29 @@ export class ReportEngine {
       for (const f of loaded.facts) if (inSlice(f, span)) (f.stable ? stable : unstable).add(f.unitCode);
       for (const c of unstable) stable.delete(c);
       const everywhere = this.scope.root === null && unstable.size === 0 && loaded.unplaced.every((u) => !inSlice(u, span));
-      // Units placed once for the span: summed per bucket in SQL.
-      const rows = await sumCounterSegments(env.read.kysely, { indicator: load.indicator, from: span.from, to: span.to, edges: buckets.slice(1).map((b) => b.from), variants, byDims, byUnit: false, unitCodes: everywhere ? undefined : [...stable] });
-      for (const r of rows) addRow(r.segment, r.dims, r.values);
+      // Units placed once for the span: summed per bucket in SQL (from the month rows when they tell every variant).
+      const coarse = byDims ? null : coarseVariants(variants);
+      if (coarse) {
+        // The month rows' day columns summed over the units (read once per indicator and span: the series of one roll-up share it).
+        const unitCodes = everywhere ? undefined : [...stable].sort();
+        const key = `${load.indicator}|${span.from}|${span.to}|${unitCodes?.join(',') ?? '*'}`;
+        let days = this.monthDays.get(key);
+        if (!days) this.monthDays.set(key, (days = sumMonthDays(env.read.kysely, { indicator: load.indicator, from: span.from.slice(0, 7), to: span.to.slice(0, 7), unitCodes })));
+        for (const r of await days) {
+          const dims = parseDimsKey(r.dims);
+          const mask = coarse.map((v) => passesFilters(dims, v));
+          if (!mask.some(Boolean)) continue;
+          r.days.forEach((n, i) => {
+            if (n === 0) return;
+            const day = `${r.month}-${String(i + 1).padStart(2, '0')}`;
+            if (day < span.from || day > span.to) return;
+            addRow(bucketOf(day), {}, mask.map((pass) => (pass ? n : 0)));
+          });
+        }
+      } else {
+        const rows = await sumCounterSegments(env.read.kysely, { indicator: load.indicator, from: span.from, to: span.to, edges: buckets.slice(1).map((b) => b.from), variants, byDims, byUnit: false, unitCodes: everywhere ? undefined : [...stable] });
+        for (const r of rows) addRow(r.segment, r.dims, r.values);
+      }
       // Units whose version changes within the span: read and placed day by day.
       if (unstable.size > 0) {
         for (const d of await sumCounterSegments(env.read.kysely, { indicator: load.indicator, from: span.from, to: span.to, edges: null, variants, byDims, unitCodes: [...unstable] })) {

@@ -66,6 +66,8 @@ export class UnitTimelineStore {
   readonly versions = new Map<string, UnitVersion[]>();
   readonly absent = new Set<string>();
   readonly placements = new Map<string, Placement | null>();
+  /** {@link UnitTimeline.placeSpan} answers, by boundaries, reference date, code and span. */
+  readonly spans = new Map<string, Placement | null | 'unstable'>();
   private sentinel: UnitDetail | undefined;
 
   constructor(readonly units: UnitCache) {}
@@ -79,9 +81,11 @@ export class UnitTimelineStore {
       this.versions.clear();
       this.absent.clear();
       this.placements.clear();
+      this.spans.clear();
       this.sentinel = now;
     }
     if (this.placements.size > 500_000) this.placements.clear();
+    if (this.spans.size > 500_000) this.spans.clear();
   }
 }
 
@@ -90,6 +94,7 @@ export class UnitTimeline {
   private readonly versions: Map<string, UnitVersion[]>;
   private readonly absent: Set<string>;
   private readonly placements: Map<string, Placement | null>;
+  private readonly spans: Map<string, Placement | null | 'unstable'>;
   private readonly units: UnitCache;
 
   constructor(
@@ -99,6 +104,7 @@ export class UnitTimeline {
     this.versions = store.versions;
     this.absent = store.absent;
     this.placements = store.placements;
+    this.spans = store.spans;
     this.units = store.units;
   }
 
@@ -217,11 +223,22 @@ export class UnitTimeline {
    * (the rows must be placed day by day).
    */
   async placeSpan(code: string, first: string, last: string, boundaries: Boundaries, ref: string): Promise<Placement | null | 'unstable'> {
-    if (first === last) return this.place(code, first, boundaries, ref);
-    const path = await this.path(code, first);
-    if (!path || path[path.length - 1]!.code !== code) return 'unstable';
-    if (path.some((v) => v.until !== null && v.until < last)) return 'unstable';
-    return this.place(code, first, boundaries, ref);
+    const key = spanKey(code, first, last, boundaries, ref);
+    const known = this.spans.get(key);
+    if (known !== undefined) return known;
+    let placed: Placement | null | 'unstable';
+    if (first === last) placed = await this.place(code, first, boundaries, ref);
+    else {
+      const path = await this.path(code, first);
+      placed = !path || path[path.length - 1]!.code !== code || path.some((v) => v.until !== null && v.until < last) ? 'unstable' : await this.place(code, first, boundaries, ref);
+    }
+    this.spans.set(key, placed);
+    return placed;
+  }
+
+  /** {@link placeSpan}'s answer when it is known already (no await: a report places thousands of unit-segment sums), else undefined. */
+  knownSpan(code: string, first: string, last: string, boundaries: Boundaries, ref: string): Placement | null | 'unstable' | undefined {
+    return this.spans.get(spanKey(code, first, last, boundaries, ref));
   }
 
   /** Units directly below `parent` (or the provinces when null) in force on `at`, in Vietnamese collation. */
@@ -230,6 +247,8 @@ export class UnitTimeline {
     return items.map((u) => ({ code: u.code, level: u.level, name: u.name, fullName: u.fullName }));
   }
 }
+
+const spanKey = (code: string, first: string, last: string, boundaries: Boundaries, ref: string) => (boundaries === 'historical' ? `h|${code}|${first}|${last}` : `c|${ref}|${code}|${first}|${last}`);
 
 /** A unit as listed on a report. */
 export interface UnitRefAt {

@@ -6,6 +6,10 @@
  * - {@link rebuildRollups} replaces the stored rows of the declared indicators by the recount in
  *   one transaction, audited (`motcua reports rebuild`).
  *
+ * Both cover the coarse month rows beside the counter rows (src/platform/rollups.ts
+ * `indicator_month_counts`): verify compares each month row's total and day columns with the sums
+ * of the recount, rebuild writes them from the recount.
+ *
  * The recount runs before the replacing transaction: records written meanwhile are counted by
  * their own transaction into rows the rebuild then replaces. Rebuild when writes are quiet (a
  * maintenance window) and verify afterwards.
@@ -14,8 +18,8 @@ import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import type { PlatformModule } from '../platform/module.js';
-import { dimsKey } from '../platform/rollups.js';
-import { countersOf, replaceCounters } from './store.js';
+import { DAY_COLUMNS, dimsKey, monthRowKey, MonthRowsBuilder } from '../platform/rollups.js';
+import { countersOf, monthCountersOf, replaceCounters } from './store.js';
 
 interface CounterRow {
   indicator: string;
@@ -60,7 +64,11 @@ export async function recountAll(db: Database, modules: readonly PlatformModule[
   return { indicators: wanted.sort(), rows };
 }
 
-/** One counter row where the stored count and the recount differ. */
+/**
+ * One counter row where the stored count and the recount differ; for a coarse month row
+ * (`table: 'indicator_month_counts'`, `dims` its coarse breakdown) one day column (`day` the date)
+ * or its total (`day` the month, YYYY-MM).
+ */
 export interface RollupDifference {
   indicator: string;
   unitCode: string;
@@ -68,6 +76,7 @@ export interface RollupDifference {
   dims: string;
   stored: number;
   recounted: number;
+  table?: 'indicator_month_counts';
 }
 
 export interface VerifyResult {
@@ -75,6 +84,8 @@ export interface VerifyResult {
   indicators: string[];
   /** Counter rows compared (stored or recounted). */
   rowsCompared: number;
+  /** Coarse month rows compared (stored or summed from the recount). */
+  monthRowsCompared: number;
   differences: RollupDifference[];
 }
 
@@ -91,8 +102,26 @@ export async function verifyRollups(db: Database, modules: readonly PlatformModu
     const base = (s ?? c)!;
     if ((s?.count ?? 0) !== (c?.count ?? 0)) differences.push({ indicator: base.indicator, unitCode: base.unitCode, day: base.day, dims: base.dims, stored: s?.count ?? 0, recounted: c?.count ?? 0 });
   }
-  differences.sort((a, b) => a.indicator.localeCompare(b.indicator) || a.day.localeCompare(b.day) || a.unitCode.localeCompare(b.unitCode) || a.dims.localeCompare(b.dims));
-  return { ok: differences.length === 0, indicators, rowsCompared: keys.size, differences };
+  // The coarse month rows: the recount summed per month and coarse breakdown.
+  const months = new MonthRowsBuilder();
+  for (const r of rows.values()) months.add(r);
+  const storedMonths = new Map((await monthCountersOf(db.kysely, indicators)).map((r) => [monthRowKey(r), r]));
+  const monthKeys = new Set([...storedMonths.keys(), ...months.rows.keys()]);
+  for (const k of monthKeys) {
+    const s = storedMonths.get(k);
+    const c = months.rows.get(k);
+    const base = (s ?? c)!;
+    const at = { indicator: base.indicator, unitCode: base.unitCode, dims: base.dims, table: 'indicator_month_counts' as const };
+    DAY_COLUMNS.forEach((d, i) => {
+      const stored = s?.days[i] ?? 0;
+      const recounted = c?.days[i] ?? 0;
+      if (stored !== recounted) differences.push({ ...at, day: `${base.month}-${d.slice(1)}`, stored, recounted });
+    });
+    const total = c?.days.reduce((a, b) => a + b, 0) ?? 0;
+    if ((s?.count ?? 0) !== total) differences.push({ ...at, day: base.month, stored: s?.count ?? 0, recounted: total });
+  }
+  differences.sort((a, b) => (a.table ?? '').localeCompare(b.table ?? '') || a.indicator.localeCompare(b.indicator) || a.day.localeCompare(b.day) || a.unitCode.localeCompare(b.unitCode) || a.dims.localeCompare(b.dims));
+  return { ok: differences.length === 0, indicators, rowsCompared: keys.size, monthRowsCompared: monthKeys.size, differences };
 }
 
 export interface RebuildResult {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { pdfText } from '../platform/testing/pdf.js';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { auditEntriesFor } from '../platform/audit/audit.js';
 import type { StaffRole } from '../platform/auth.js';
@@ -405,6 +406,7 @@ forEachEngine('reports', setup, (env, engine) => {
       }
       // The counter has no record behind it: taken back, so that `verify` below still agrees.
       await db.kysely.deleteFrom('indicator_counts').where('unit_code', '=', '10897').where('day', '=', '2026-11-10').execute();
+      await db.kysely.deleteFrom('indicator_month_counts').where('unit_code', '=', '10897').where('month', '=', '2026-11').execute();
     });
   });
 
@@ -608,6 +610,11 @@ forEachEngine('reports', setup, (env, engine) => {
       expect(bad.differences).toEqual([
         { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-06', dims: 'channel=campaign;level=2', stored: 39, recounted: 40 },
         { indicator: 'eid.applications', unitCode: '10918', day: '2023-02-09', dims: 'channel=online;level=2', stored: 1, recounted: 0 },
+        // The same writes went into the coarse month rows: their total and the day's column.
+        { indicator: 'eid.applications', unitCode: '10897', day: '2023-02', dims: 'channel=campaign;level=2', stored: 39, recounted: 40, table: 'indicator_month_counts' },
+        { indicator: 'eid.applications', unitCode: '10918', day: '2023-02', dims: 'channel=online;level=2', stored: 1, recounted: 0, table: 'indicator_month_counts' },
+        { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-06', dims: 'channel=campaign;level=2', stored: 39, recounted: 40, table: 'indicator_month_counts' },
+        { indicator: 'eid.applications', unitCode: '10918', day: '2023-02-09', dims: 'channel=online;level=2', stored: 1, recounted: 0, table: 'indicator_month_counts' },
       ]);
     });
 
@@ -621,6 +628,42 @@ forEachEngine('reports', setup, (env, engine) => {
       expect((await get(`/api/v1/reports/indicators?indicator=eid.activated&${FEB}`)).body.total.value).toBe(50);
       const audit = await auditEntriesFor(db, { type: 'indicator', id: 'eid.applications' }, { offset: 0, limit: 10 });
       expect(audit.items[0]).toMatchObject({ action: 'reports.rebuild', summary: 'replaced 8 counter rows by 7 recounted rows' });
+    });
+
+    it('finds a coarse month row changed behind the modules’ back, day column or total, and the rebuild writes it again', async () => {
+      const db = env().ctx.db;
+      const ok = await verifyRollups(db, [eidLike(applications)]);
+      // One month row per unit, month and breakdown of the seven recounted rows.
+      expect(ok).toMatchObject({ ok: true, rowsCompared: 7, monthRowsCompared: 7, differences: [] });
+      await sql`update indicator_month_counts set d13 = d13 + 5 where indicator = 'eid.applications' and unit_code = '10888' and month = '2023-02'`.execute(db.kysely);
+      await sql`update indicator_month_counts set count = count - 1 where indicator = 'eid.applications' and unit_code = '10507' and month = '2023-01'`.execute(db.kysely);
+      const bad = await verifyRollups(db, [eidLike(applications)]);
+      expect(bad).toMatchObject({ ok: false, rowsCompared: 7, monthRowsCompared: 7 });
+      expect(bad.differences).toEqual([
+        { indicator: 'eid.applications', unitCode: '10507', day: '2023-01', dims: 'channel=police_desk;level=2', stored: 9, recounted: 10, table: 'indicator_month_counts' },
+        { indicator: 'eid.applications', unitCode: '10888', day: '2023-02-13', dims: 'channel=police_desk;level=2', stored: 30, recounted: 25, table: 'indicator_month_counts' },
+      ]);
+      // The figures read the month rows: the tampered day shows until the rebuild.
+      expect((await get('/api/v1/reports/indicators?indicator=eid.applications&from=2023-02-13&to=2023-02-13')).body.total.value).toBe(30);
+      expect(await rebuildRollups(db, [eidLike(applications)], cli)).toEqual({ indicators: ['eid.applications'], deleted: 7, written: 7 });
+      expect(await verifyRollups(db, [eidLike(applications)])).toMatchObject({ ok: true, monthRowsCompared: 7, differences: [] });
+      expect((await get('/api/v1/reports/indicators?indicator=eid.applications&from=2023-02-13&to=2023-02-13')).body.total.value).toBe(25);
+      expect((await get(`/api/v1/reports/indicators?indicator=eid.applications&${FEB}`)).body.total.value).toBe(100);
+    });
+
+    it('answers from the month rows what the counter rows answer: whole months, edge days, and a sector the month rows do not keep', async () => {
+      const fig = async (q: string) => (await get(`/api/v1/reports/indicators?${q}`)).body.total as { numerator: number; denominator: number | null };
+      // 14 February: every dossier of the seed; 1–13 and 15–28 February: none (edge days of the month rows).
+      expect((await fig('indicator=dossiers.received&from=2023-02-14&to=2023-02-14')).numerator).toBe(40);
+      expect((await fig('indicator=dossiers.received&from=2023-02-01&to=2023-02-13')).numerator).toBe(0);
+      expect((await fig('indicator=dossiers.received&from=2023-02-15&to=2023-03-10')).numerator).toBe(0);
+      expect((await fig('indicator=dossiers.received&from=2023-01-20&to=2023-02-20')).numerator).toBe(40);
+      // Police from the month rows' sector group; justice (not kept there) from the counter rows; together all.
+      const police = await fig(`indicator=dossiers.received&sector=police&${FEB}`);
+      const justice = await fig(`indicator=dossiers.received&sector=justice&${FEB}`);
+      const other = await fig(`indicator=dossiers.received&sector=other&${FEB}`);
+      expect([police.numerator, justice.numerator, other.numerator]).toEqual([20, 20, 20]);
+      expect((await fig(`indicator=dossiers.received&breakdown=service&${FEB}`)).numerator).toBe(40);
     });
 
     it('refuses a recount of an indicator the module does not declare', async () => {

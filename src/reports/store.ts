@@ -8,10 +8,10 @@
  */
 import { sql, type Generated, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { withIdColumn } from '../platform/db/migrations.js';
-import { parseDimsKey, type RollupTables } from '../platform/rollups.js';
+import { DAY_COLUMNS, insertMonthRows, MonthRowsBuilder, parseDimsKey, type MonthRollupTables, type RollupTables } from '../platform/rollups.js';
 import type { DimFilter } from './catalogue.js';
 
-export interface ReportsTables extends RollupTables {
+export interface ReportsTables extends RollupTables, MonthRollupTables {
   report_targets: {
     id: Generated<number>;
     indicator: string;
@@ -169,6 +169,123 @@ export async function sumCounterSegments(
   return out;
 }
 
+// --- coarse month rows (src/platform/rollups.ts `indicator_month_counts`) -------------------------------
+
+/**
+ * A filter set as it applies to the coarse month rows (`coarseDims`: no `service`, the sector as
+ * `sectorGroup`), or null when they cannot tell it: a condition on the service, or on sectors
+ * other than exactly the police (`sector=police`, or every sector but the police).
+ */
+export function coarseFilters(variant: readonly DimFilter[]): DimFilter[] | null {
+  const out: DimFilter[] = [];
+  for (const f of variant) {
+    if (f.dim === 'service' || f.dim === 'sectorGroup') return null;
+    if (f.dim === 'sector') {
+      if (f.values.length !== 1 || f.values[0] !== 'police') return null;
+      out.push({ dim: 'sectorGroup', values: ['police'], ...(f.negate && { negate: true }) });
+    } else out.push(f);
+  }
+  return out;
+}
+
+/** Whether a breakdown passes every filter of a set (what {@link dimCondition} answers in SQL). */
+export function passesFilters(dims: Record<string, string>, filters: readonly DimFilter[]): boolean {
+  return filters.every((f) => {
+    const v = dims[f.dim];
+    const any = v !== undefined && f.values.includes(v);
+    return f.negate ? !any : any;
+  });
+}
+
+/** Sums of month rows of one unit (or of all units asked) and one coarse breakdown, one per segment. */
+export interface MonthSegmentSums {
+  /** '' when summed over the units. */
+  unitCode: string;
+  /** Coarse breakdown, canonical. */
+  dims: string;
+  /** First and last month with rows (YYYY-MM). */
+  firstMonth: string;
+  lastMonth: string;
+  /** One sum per segment, in the order given. */
+  sums: number[];
+}
+
+const monthEnd = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+
+/** The days `from`..`to` (1–31) of a month row: the total when they are the whole month. */
+function daysOfMonth(month: string, from: number, to: number): RawBuilder<number> {
+  if (from <= 1 && to >= monthEnd(month)) return sql<number>`count`;
+  return sql<number>`(${sql.join(
+    DAY_COLUMNS.slice(from - 1, to).map((d) => sql.ref(d)),
+    sql` + `,
+  )})`;
+}
+
+/** SQL of a month row's count within the days `from`..`to` (Vietnam dates, inclusive). */
+function segmentCount(s: { from: string; to: string }): RawBuilder<number> {
+  const fm = s.from.slice(0, 7);
+  const tm = s.to.slice(0, 7);
+  const fd = Number(s.from.slice(8, 10));
+  const td = Number(s.to.slice(8, 10));
+  if (fm === tm) return sql<number>`case when month = ${fm} then ${daysOfMonth(fm, fd, td)} else 0 end`;
+  return sql<number>`case when month > ${fm} and month < ${tm} then count when month = ${fm} then ${daysOfMonth(fm, fd, 31)} when month = ${tm} then ${daysOfMonth(tm, 1, td)} else 0 end`;
+}
+
+/**
+ * Sums of the coarse month rows of `indicator` over consecutive `segments` of days (each
+ * `from`..`to`, Vietnam dates, inclusive), per unit (unless `byUnit` is false; `unitCodes` limits
+ * the units) and coarse breakdown: whole months from the month total, the edge days from the day
+ * columns. One range of the table's key (indicator, month, …), O(units × months × coarse
+ * breakdowns) rows; filters are applied by the caller ({@link passesFilters}).
+ */
+export async function sumMonthSegments(db: Kysely<any>, q: { indicator: string; segments: readonly { from: string; to: string }[]; byUnit: boolean; unitCodes?: readonly string[] }): Promise<MonthSegmentSums[]> {
+  if (q.segments.length === 0 || (q.unitCodes && q.unitCodes.length === 0)) return [];
+  const k = db as Db;
+  let query = k
+    .selectFrom('indicator_month_counts')
+    .where('indicator', '=', q.indicator)
+    .where('month', '>=', q.segments[0]!.from.slice(0, 7))
+    .where('month', '<=', q.segments[q.segments.length - 1]!.to.slice(0, 7));
+  if (q.unitCodes) query = query.where('unit_code', 'in', [...q.unitCodes]);
+  const sums = q.segments.map((s, i) => sql<number | string>`sum(${segmentCount(s)})`.as(`s${i}`));
+  const rows = (await query
+    .select([(q.byUnit ? sql<string>`unit_code` : sql<string>`''`).as('unit_code'), 'dims', sql<string>`min(month)`.as('first_month'), sql<string>`max(month)`.as('last_month'), ...sums])
+    .groupBy(q.byUnit ? ['unit_code', 'dims'] : ['dims'])
+    .execute()) as unknown as ({ unit_code: string; dims: string; first_month: string; last_month: string } & Record<string, number | string>)[];
+  return rows.map((r) => ({ unitCode: r.unit_code, dims: r.dims, firstMonth: r.first_month, lastMonth: r.last_month, sums: q.segments.map((_, i) => Number(r[`s${i}`] ?? 0)) }));
+}
+
+/** Daily sums of month rows of one month and coarse breakdown (over the units asked). */
+export interface MonthDaySums {
+  month: string;
+  dims: string;
+  /** 31 daily sums (index 0: day 1). */
+  days: number[];
+}
+
+/**
+ * The coarse month rows of `indicator` from month `from` to `to` (YYYY-MM, inclusive) summed over
+ * the units (`unitCodes`, or all), per month and coarse breakdown: the day columns as they are,
+ * for series of any bucket size; filters are applied by the caller ({@link passesFilters}).
+ */
+export async function sumMonthDays(db: Kysely<any>, q: { indicator: string; from: string; to: string; unitCodes?: readonly string[] }): Promise<MonthDaySums[]> {
+  if (q.unitCodes && q.unitCodes.length === 0) return [];
+  let query = (db as Db).selectFrom('indicator_month_counts').where('indicator', '=', q.indicator).where('month', '>=', q.from).where('month', '<=', q.to);
+  if (q.unitCodes) query = query.where('unit_code', 'in', [...q.unitCodes]);
+  const rows = (await query
+    .select(['month', 'dims', ...DAY_COLUMNS.map((d) => sql<number | string>`sum(${sql.ref(d)})`.as(d))])
+    .groupBy(['month', 'dims'])
+    .execute()) as unknown as Record<string, string | number>[];
+  return rows.map((r) => ({ month: String(r.month), dims: String(r.dims), days: DAY_COLUMNS.map((d) => Number(r[d] ?? 0)) }));
+}
+
+/** Every month row of some indicators, as stored (for `motcua reports verify`). */
+export async function monthCountersOf(db: Kysely<any>, indicators: readonly string[]): Promise<{ indicator: string; unitCode: string; month: string; dims: string; count: number; days: number[] }[]> {
+  if (indicators.length === 0) return [];
+  const rows = (await (db as Db).selectFrom('indicator_month_counts').selectAll().where('indicator', 'in', [...indicators]).execute()) as unknown as Record<string, string | number>[];
+  return rows.map((r) => ({ indicator: String(r.indicator), unitCode: String(r.unit_code), month: String(r.month), dims: String(r.dims), count: Number(r.count), days: DAY_COLUMNS.map((d) => Number(r[d])) }));
+}
+
 /** Every counter row of some indicators, as stored (for `motcua reports verify`). */
 export async function countersOf(db: Kysely<any>, indicators: readonly string[]): Promise<{ indicator: string; unitCode: string; day: string; dims: string; count: number }[]> {
   if (indicators.length === 0) return [];
@@ -176,17 +293,21 @@ export async function countersOf(db: Kysely<any>, indicators: readonly string[])
   return rows.map((r) => ({ indicator: r.indicator, unitCode: r.unit_code, day: r.day, dims: r.dims, count: Number(r.count) }));
 }
 
-/** Replaces the counter rows of `indicators` by `rows` (inside the caller's transaction). */
+/** Replaces the counter rows of `indicators` by `rows`, and their coarse month rows by the sums of `rows` (inside the caller's transaction). */
 export async function replaceCounters(trx: Kysely<any>, indicators: readonly string[], rows: { indicator: string; unitCode: string; day: string; dims: string; count: number }[]): Promise<{ deleted: number }> {
   const k = trx as Db;
   if (indicators.length === 0) return { deleted: 0 };
   const res = await k.deleteFrom('indicator_counts').where('indicator', 'in', [...indicators]).executeTakeFirst();
+  await k.deleteFrom('indicator_month_counts').where('indicator', 'in', [...indicators]).execute();
   for (let i = 0; i < rows.length; i += 500) {
     await k
       .insertInto('indicator_counts')
       .values(rows.slice(i, i + 500).map((r) => ({ indicator: r.indicator, unit_code: r.unitCode, day: r.day, dims: r.dims, count: r.count })))
       .execute();
   }
+  const months = new MonthRowsBuilder();
+  for (const r of rows) months.add(r);
+  await insertMonthRows(trx, months.list());
   return { deleted: Number(res.numDeletedRows ?? 0) };
 }
 
