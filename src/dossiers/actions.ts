@@ -22,7 +22,7 @@ import { dataField } from './intake.js';
 import type { DossierAction, DossierState } from './model.js';
 import { queueStatusNotice } from './notify.js';
 import { attachmentsOf, dossierByCode, eventsOf, insertEvent, lastEventSeq, updateDossier, type DossierRow, type DossiersTables } from './store.js';
-import { dossierView, type DossierView } from './views.js';
+import { dossierView, serviceNamesEn, type DossierView } from './views.js';
 import { ACTION_RULES, mayTake, nextState } from './workflow.js';
 
 type Db = Kysely<DossiersTables>;
@@ -240,6 +240,6 @@ export async function readDossierView(env: DossierEnv, code: string, viewer?: Pr
   const db = env.db.as<DossiersTables>();
   const d = await dossierByCode(db, code);
   if (!d) throw new AppError('DOSSIER_NOT_FOUND', { code });
-  const [events, attachments] = await Promise.all([eventsOf(db, d.id), attachmentsOf(db, d.id)]);
-  return dossierView(env.config, d, events, attachments, undefined, viewer);
+  const [events, attachments, namesEn] = await Promise.all([eventsOf(db, d.id), attachmentsOf(db, d.id), serviceNamesEn(env.db.kysely, [d])]);
+  return dossierView(env.config, d, events, attachments, undefined, viewer, namesEn(d));
 }

@@ -12,7 +12,7 @@ import { readDossierView } from './actions.js';
 import { reachableDossier, staffArea, type DossierEnv } from './access.js';
 import type { Channel, DossierState } from './model.js';
 import { queue, registerRows, type DossierRow, type DossiersTables } from './store.js';
-import { queueItem, type DossierView, type QueueItem } from './views.js';
+import { queueItem, serviceNamesEn, type DossierView, type QueueItem } from './views.js';
 
 /** The UTC instant at which Vietnam date `date` begins. */
 export function vietnamDayStart(date: string): string {
@@ -48,7 +48,8 @@ export async function workQueue(env: DossierEnv, principal: StaffPrincipal, q: Q
   if (r.items.length > 0) {
     await recordAuditNow(env.db, { actor, action: 'dossier.queue', subjects: r.items.map((d) => ({ type: 'dossier', id: d.code })), summary: `work queue: ${r.items.length} of ${r.total} shown${q.state ? `, state ${q.state}` : ''}` });
   }
-  return { items: r.items.map((d) => queueItem(d, today)), total: r.total, counts: r.counts };
+  const nameEn = await serviceNamesEn(env.db.kysely, r.items);
+  return { items: r.items.map((d) => queueItem(d, today, nameEn(d))), total: r.total, counts: r.counts };
 }
 
 /** One dossier in full for a principal within reach, audited. Errors: UNAUTHENTICATED, DOSSIER_NOT_FOUND. */

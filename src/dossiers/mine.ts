@@ -25,12 +25,11 @@ import { actorOf, citizenOf, type CitizenPrincipal } from '../platform/auth.js';
 import { todayInVietnam } from '../platform/dates.js';
 import { pageWindow } from '../platform/http/pagination.js';
 import type { Api, AppContext } from '../platform/module.js';
-import { serviceVersion } from '../services/index.js';
 import { dossierEnv, type DossierEnv } from './access.js';
 import { STATE_NAMES_VI, STATES, type Channel, type DossierAction, type DossierState } from './model.js';
 import { MyDossiersQuerySchema, MyDossiersSchema } from './schemas.js';
 import { dossierRow, type DossierRow, type DossiersTables } from './store.js';
-import { isOverdue } from './views.js';
+import { isOverdue, serviceNamesEn } from './views.js';
 import { ACTION_RULES, allowedActions } from './workflow.js';
 
 export const myDossiersMigrations: Record<string, Migration> = {
@@ -124,21 +123,13 @@ function myDossierItem(d: DossierRow, serviceNameEn: string | null, today: strin
 export async function myDossiers(env: DossierEnv, principal: CitizenPrincipal, page: { offset: number; limit: number }, actor: AuditActor): Promise<MyDossiers> {
   const { rows, counts } = await ownDossiers(env.db.as<DossiersTables>(), principal, page);
   // English names from the catalog version each dossier was filed under (one read per version shown).
-  const versions = [...new Set(rows.map((d) => `${d.service_code}@${d.service_version}`))];
-  const namesEn = new Map(
-    await Promise.all(
-      versions.map(async (key) => {
-        const [code, version] = key.split('@') as [string, string];
-        return [key, (await serviceVersion(env.db.kysely, code, Number(version)))?.nameEn ?? null] as const;
-      }),
-    ),
-  );
+  const nameEn = await serviceNamesEn(env.db.kysely, rows);
   if (rows.length > 0) {
     await recordAuditNow(env.db, { actor, action: 'dossier.own-list', subjects: rows.map((d) => ({ type: 'dossier', id: d.code })), summary: `own dossiers: ${rows.length} shown` });
   }
   const today = todayInVietnam();
   return {
-    items: rows.map((d) => myDossierItem(d, namesEn.get(`${d.service_code}@${d.service_version}`) ?? null, today)),
+    items: rows.map((d) => myDossierItem(d, nameEn(d), today)),
     total: [...counts.values()].reduce((a, b) => a + b, 0),
     awaiting: AWAITING_STATES.reduce((n, s) => n + (counts.get(s) ?? 0), 0),
   };

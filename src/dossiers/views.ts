@@ -3,10 +3,12 @@
  * a work-queue line, and the public tracking view (masked initials only, unless the last four
  * digits of the applicant's phone are given).
  */
+import type { Kysely } from 'kysely';
 import type { Principal } from '../platform/auth.js';
 import type { Config } from '../platform/config.js';
 import { todayInVietnam } from '../platform/dates.js';
 import { maskPin } from '../population/index.js';
+import { serviceVersion } from '../services/index.js';
 import { allowedActions } from './workflow.js';
 import { CLOCK_RUNNING_STATES, STATE_NAMES_VI, type Assistance, type Channel, type DossierAction, type DossierState, type FiledBy, type FormNumber } from './model.js';
 import { trackingUrl } from './notify.js';
@@ -39,7 +41,8 @@ export interface DossierView {
   state: DossierState;
   stateName: string;
   allowedActions: DossierAction[];
-  service: { code: string; version: number; nameVi: string; sector: string };
+  /** `nameVi` as filed; `nameEn` from the catalog version filed under (null when that version is gone). */
+  service: { code: string; version: number; nameVi: string; nameEn: string | null; sector: string };
   channel: Channel;
   filedBy: FiledBy;
   unitCode: string;
@@ -103,14 +106,28 @@ export function formsOf(d: Pick<DossierRow, 'received_at'>, events: readonly Eve
   return [...forms].sort();
 }
 
-/** A dossier in full; `allowedActions` are those `viewer` may take (all the state allows without one). */
-export function dossierView(config: Pick<Config, 'publicUrl'>, d: DossierRow, events: readonly EventRow[], attachments: readonly AttachmentRow[], today = todayInVietnam(), viewer?: Principal): DossierView {
+/**
+ * The English names of the procedures `rows` were filed under, from the catalog version of each
+ * (one read per distinct version): a lookup answering null when that version is not in the catalog.
+ */
+export async function serviceNamesEn(db: Kysely<any>, rows: readonly Pick<DossierRow, 'service_code' | 'service_version'>[]): Promise<(d: Pick<DossierRow, 'service_code' | 'service_version'>) => string | null> {
+  const key = (d: Pick<DossierRow, 'service_code' | 'service_version'>) => `${d.service_code}@${d.service_version}`;
+  const versions = new Map(rows.map((d) => [key(d), d]));
+  const names = new Map(await Promise.all([...versions].map(async ([k, d]) => [k, (await serviceVersion(db, d.service_code, d.service_version))?.nameEn ?? null] as const)));
+  return (d) => names.get(key(d)) ?? null;
+}
+
+/**
+ * A dossier in full; `allowedActions` are those `viewer` may take (all the state allows without
+ * one); `serviceNameEn`: the procedure's English name ({@link serviceNamesEn}).
+ */
+export function dossierView(config: Pick<Config, 'publicUrl'>, d: DossierRow, events: readonly EventRow[], attachments: readonly AttachmentRow[], today = todayInVietnam(), viewer?: Principal, serviceNameEn: string | null = null): DossierView {
   return {
     code: d.code,
     state: d.state,
     stateName: STATE_NAMES_VI[d.state],
     allowedActions: allowedActions(d.state, viewer),
-    service: { code: d.service_code, version: d.service_version, nameVi: d.service_name, sector: d.sector },
+    service: { code: d.service_code, version: d.service_version, nameVi: d.service_name, nameEn: serviceNameEn, sector: d.sector },
     channel: d.channel,
     filedBy: d.filed_by,
     unitCode: d.unit_code,
@@ -149,6 +166,8 @@ export interface QueueItem {
   stateName: string;
   serviceCode: string;
   serviceName: string;
+  /** The procedure in English, from the catalog version filed under (null when that version is gone). */
+  serviceNameEn: string | null;
   channel: Channel;
   applicantName: string;
   applicantPinMasked: string | null;
@@ -159,13 +178,14 @@ export interface QueueItem {
   clockPaused: boolean;
 }
 
-export function queueItem(d: DossierRow, today: string): QueueItem {
+export function queueItem(d: DossierRow, today: string, serviceNameEn: string | null = null): QueueItem {
   return {
     code: d.code,
     state: d.state,
     stateName: STATE_NAMES_VI[d.state],
     serviceCode: d.service_code,
     serviceName: d.service_name,
+    serviceNameEn,
     channel: d.channel,
     applicantName: d.applicant_name,
     applicantPinMasked: d.applicant_pin ? maskPin(d.applicant_pin) : null,

@@ -222,7 +222,7 @@ forEachEngine('dossier workflow', workflowPlatform, (env) => {
     const stop = await call('POST', `/api/v1/dossiers/${c}/actions`, 'canbo.camgiang', { action: 'stop', reason: 'Công dân đề nghị dừng giải quyết' });
     expect(stop.json()).toMatchObject({ state: 'stopped', forms: ['01', '05', '06'] });
     const full = await call('GET', `/api/v1/dossiers/${c}`, 'canbo.camgiang');
-    expect(full.json()).toMatchObject({ code: c, state: 'stopped', applicant: { fullName: 'Nguyễn Thị Hoa', pin: '031190001234' }, service: { code: '1.004194', version: 1 } });
+    expect(full.json()).toMatchObject({ code: c, state: 'stopped', applicant: { fullName: 'Nguyễn Thị Hoa', pin: '031190001234' }, service: { code: '1.004194', version: 1, nameVi: 'Đăng ký tạm trú', nameEn: 'Temporary residence registration' } });
   });
 
   it('assigns only an enabled officer who processes dossiers within whose unit the dossier was received', async () => {
@@ -314,7 +314,7 @@ forEachEngine('dossier workflow', workflowPlatform, (env) => {
     expect(body.total).toBe(Object.values(body.counts as Record<string, number>).reduce((a, b) => a + b, 0));
     expect(body.items).toHaveLength(Math.min(5, body.total));
     const ready = await call('GET', '/api/v1/dossiers?state=result_ready', 'canbo.camgiang');
-    expect(ready.json().items.map((i: { serviceCode: string; applicantPinMasked: string }) => [i.serviceCode, i.applicantPinMasked])).toEqual([['1.004194', '031******234']]);
+    expect(ready.json().items.map((i: { serviceCode: string; applicantPinMasked: string; serviceName: string; serviceNameEn: string | null }) => [i.serviceCode, i.applicantPinMasked, i.serviceName, i.serviceNameEn])).toEqual([['1.004194', '031******234', 'Đăng ký tạm trú', 'Temporary residence registration']]);
     expect((await call('GET', '/api/v1/dossiers', 'canbo.camgiangx')).json()).toMatchObject({ total: 0, items: [] });
     expect((await call('GET', '/api/v1/dossiers', 'hotro.camgiang')).statusCode).toBe(403);
     expect((await call('GET', '/api/v1/dossiers?state=bogus', 'canbo.camgiang')).json().errors[0]).toMatchObject({ field: 'query.state', code: 'FIELD_NOT_ALLOWED_VALUE' });

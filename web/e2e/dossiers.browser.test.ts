@@ -587,6 +587,14 @@ describe('public services and dossiers', () => {
       expect(await textOf(page.locator('.dossier-timeline'))).toContain('Return the result');
       await axe.scan(page, 'dossier in English on a phone');
       await shot(page, 'dossiers-dossier-phone-en.png');
+      // The procedure by its English name from the catalog, on the dossier and in the queue.
+      const factsEn = await textOf(page.locator('.dossier-facts'));
+      expect(factsEn).toContain('Temporary residence registration');
+      expect(factsEn).not.toContain(TEMPORARY_RESIDENCE);
+      await page.goto(`${platform.baseUrl}/dossiers`);
+      const rowEn = await textOf(page.locator('.queue-table tbody tr', { hasText: code }));
+      expect(rowEn).toContain('Temporary residence registration');
+      expect(rowEn).not.toContain(TEMPORARY_RESIDENCE);
     });
     axe.expectNone();
   });

@@ -283,6 +283,11 @@ describe('e-ID pages', () => {
       // The registry's log of the record: the police read it when deciding.
       await page.getByText('Truy cập hồ sơ', { exact: true }).click();
       await page.locator('.eid-registry li').first().waitFor();
+      // Each entry in words, no audit code (eid.activate, eid.application-approve, …).
+      const access = await textOf(page.locator('.eid-registry'));
+      expect(access).toContain('Kích hoạt tài khoản định danh');
+      expect(access).toContain('Duyệt đề nghị cấp tài khoản định danh');
+      expect(access).not.toMatch(/\b(eid|citizen|dossier|sso)\.[a-z]/);
       await page.getByText('Sử dụng tài khoản', { exact: true }).click();
       await usage.waitFor();
 

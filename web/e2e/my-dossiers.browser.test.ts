@@ -229,7 +229,8 @@ describe('my dossiers', () => {
       expect(events).toEqual(['Đã nhận bổ sung', 'Yêu cầu bổ sung', 'Tiếp nhận', 'Nộp hồ sơ']);
       const latest = await textOf(page.locator('.dossier-timeline .event').first());
       expect(latest).toContain('→ Đã tiếp nhận');
-      expect(latest).toContain(`bởi eid:${accountId}`);
+      expect(latest).toContain('bởi công dân (tài khoản định danh)');
+      expect(latest).not.toContain(`eid:${accountId}`);
       expect(latest).toContain('Ghi chú: Đã tải ảnh quyết định xử phạt và sửa biển số xe.');
       await page.getByRole('button', { name: /^quyet-dinh-5678\.png/ }).waitFor();
       expect(await textOf(page.locator('.data-view').first())).toContain('34A-678.90');
@@ -273,7 +274,8 @@ describe('my dossiers', () => {
       await page.locator('h1 .dossier-state', { hasText: 'Đã tiếp nhận' }).waitFor();
       const latest = await textOf(page.locator('.dossier-timeline .event').first());
       expect(latest).toContain('Đã nhận bổ sung');
-      expect(latest).toContain(`bởi eid:${accountId}`);
+      expect(latest).toContain('bởi công dân (tài khoản định danh)');
+      expect(latest).not.toContain(`eid:${accountId}`);
       expect(await page.locator('.action-buttons').getByRole('button', { name: 'Chuyển xử lý', exact: true }).count()).toBe(1);
       await axe.scan(page, 'resubmitted dossier, the officer');
       await shot(page, 'my-dossiers-officer-laptop.png', true);

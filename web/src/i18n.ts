@@ -631,7 +631,10 @@ export function fieldLabel(lang: Lang, column: string): string {
   return labels ? labels[lang === 'vi' ? 0 : 1] : column;
 }
 
-/** Audit actions a record's access log shows; others show their code. */
+/**
+ * Audit actions a record's access log shows: every action the server records with a `citizen`
+ * subject (`recordAudit` in src/population, src/identity/eid, src/dossiers, src/desk, src/sso).
+ */
 const ACTION_LABELS: Record<string, [vi: string, en: string]> = {
   'citizen.read': ['Xem hồ sơ đầy đủ', 'Read the full record'],
   'citizen.read-refused': ['Bị từ chối (ngoài phạm vi)', 'Refused (outside the unit)'],
@@ -640,11 +643,39 @@ const ACTION_LABELS: Record<string, [vi: string, en: string]> = {
   'citizen.update': ['Sửa hồ sơ', 'Changed the record'],
   'citizen.import': ['Nhập từ tệp', 'Imported from a file'],
   'citizen.duplicate-held': ['Giữ lại do nghi trùng', 'Held as a possible duplicate'],
+  'citizen.duplicates-list': ['Xem danh sách nghi trùng', 'Listed possible duplicates'],
+  'citizen.duplicate-decision': ['Quyết định về hồ sơ nghi trùng', 'Decided on a possible duplicate'],
+  'citizen.access-log': ['Xem nhật ký truy cập hồ sơ', 'Read the record’s access log'],
+  'citizen.seed': ['Tạo dữ liệu mẫu', 'Created sample data'],
+  'dossier.submit': ['Nộp hồ sơ thủ tục hành chính', 'Filed an administrative dossier'],
+  'dossier.read': ['Xem hồ sơ thủ tục hành chính', 'Read an administrative dossier'],
+  'desk.help.record': ['Ghi nhận hỗ trợ tại quầy', 'Recorded help at the desk'],
+  'desk.help.citizen-read': ['Xem số định danh trong phiếu hỗ trợ', 'Read the number on a desk help record'],
+  'eid.application': ['Tiếp nhận đề nghị cấp tài khoản định danh', 'Received an e-ID account application'],
+  'eid.application-list': ['Xem danh sách đề nghị cấp tài khoản', 'Listed e-ID account applications'],
+  'eid.application-read': ['Xem đề nghị cấp tài khoản định danh', 'Read an e-ID account application'],
+  'eid.application-approve': ['Duyệt đề nghị cấp tài khoản định danh', 'Approved an e-ID account application'],
+  'eid.application-reject': ['Từ chối đề nghị cấp tài khoản định danh', 'Rejected an e-ID account application'],
+  'eid.registry-check': ['Đối chiếu với Cơ sở dữ liệu dân cư', 'Checked against the population database'],
+  'eid.account-read': ['Xem tài khoản định danh', 'Read the e-ID account'],
+  'eid.activate': ['Kích hoạt tài khoản định danh', 'Activated the e-ID account'],
+  'eid.locked': ['Khóa tài khoản định danh', 'Locked the e-ID account'],
+  'eid.unlocked': ['Mở khóa tài khoản định danh', 'Unlocked the e-ID account'],
+  'eid.revoked': ['Thu hồi tài khoản định danh', 'Revoked the e-ID account'],
+  'eid.phone-changed': ['Đổi số điện thoại của tài khoản', 'Changed the account’s phone number'],
+  'sso.claims-released': ['Chia sẻ thông tin khi đăng nhập dịch vụ khác', 'Shared details on signing in to another service'],
+  'sso.consent-granted': ['Đồng ý chia sẻ thông tin với dịch vụ', 'Agreed to share details with a service'],
+  'sso.consent-revoked': ['Rút lại đồng ý chia sẻ thông tin', 'Withdrew consent to share details'],
 };
 
-export function actionLabel(lang: Lang, action: string): string {
+/**
+ * The label of audit action `action` in `lang`. An action without a label shows its code, or,
+ * with `unknown: 'other'` (pages for citizens), "Thao tác khác" / "Other action".
+ */
+export function actionLabel(lang: Lang, action: string, unknown: 'code' | 'other' = 'code'): string {
   const labels = ACTION_LABELS[action];
-  return labels ? labels[lang === 'vi' ? 0 : 1] : action;
+  if (labels) return labels[lang === 'vi' ? 0 : 1];
+  return unknown === 'code' ? action : lang === 'vi' ? 'Thao tác khác' : 'Other action';
 }
 
 export function levelKey(level: UnitLevel): MessageKey {

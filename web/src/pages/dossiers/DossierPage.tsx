@@ -138,7 +138,7 @@ function Facts({ dossier: d }: { dossier: Dossier }) {
     <span className="muted">{t('dossier.noDueYet')}</span>
   );
   const items: DescriptionsProps['items'] = [
-    { key: 'service', label: t('dossier.service'), children: <>{d.service.nameVi}<div className="muted">{t('dossier.serviceVersion', { code: d.service.code, version: d.service.version })}</div></> },
+    { key: 'service', label: t('dossier.service'), children: <>{lang === 'en' ? (d.service.nameEn ?? d.service.nameVi) : d.service.nameVi}<div className="muted">{t('dossier.serviceVersion', { code: d.service.code, version: d.service.version })}</div></> },
     { key: 'applicant', label: t('dossier.applicant'), children: d.applicant.fullName },
     ...(d.applicant.pin ? [{ key: 'pin', label: t('dossier.pin'), children: <span className="number">{d.applicant.pin}</span> }] : []),
     ...(d.applicant.phone ? [{ key: 'phone', label: t('dossier.phone'), children: <span className="number">{d.applicant.phone}</span> }] : []),
@@ -270,6 +270,23 @@ function TimelineCard({ dossier: d }: { dossier: Dossier }) {
   );
 }
 
+/**
+ * Who took a step, in words: an officer by their username, a citizen (the e-ID account id is not
+ * meant for people), the command line and the platform's own steps by their role.
+ */
+function actorName(t: Translate, actor: DossierEvent['actor']): string {
+  switch (actor.kind) {
+    case 'staff':
+      return actor.id;
+    case 'citizen':
+      return t('dossier.actor.citizen');
+    case 'cli':
+      return t('dossier.actor.cli');
+    default:
+      return t('dossier.actor.system');
+  }
+}
+
 function EventText({ event: e }: { event: DossierEvent }) {
   const { t, lang } = useI18n();
   const handler = typeof e.data.handler === 'string' ? e.data.handler : undefined;
@@ -282,7 +299,7 @@ function EventText({ event: e }: { event: DossierEvent }) {
         {e.form && <Tag className="tag-form">{t('dossiers.formNo', { form: e.form })}</Tag>}
       </div>
       <div className="muted">
-        <span className="number">{formatMoment(e.at, lang)}</span> · {t('dossier.by', { actor: e.actor.id })}
+        <span className="number">{formatMoment(e.at, lang)}</span> · {t('dossier.by', { actor: actorName(t, e.actor) })}
       </div>
       {handler && e.action === 'assign' && <div>{t('dossier.handlerShown', { handler })}</div>}
       {newDue && <div>{t('dossier.newDueShown', { date: formatDay(newDue) })}</div>}

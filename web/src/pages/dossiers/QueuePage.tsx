@@ -224,6 +224,7 @@ function Filters({ view }: { view: View }) {
 function Results({ view, items, total, loading }: { view: View; items: QueueItem[] | undefined; total: number | undefined; loading: boolean }) {
   const { t, lang } = useI18n();
   const href = (d: QueueItem) => `/dossiers/${d.code}`;
+  const serviceName = (d: QueueItem) => (lang === 'en' ? (d.serviceNameEn ?? d.serviceName) : d.serviceName);
   const columns: TableColumnsType<QueueItem> = [
     {
       key: 'code',
@@ -235,14 +236,14 @@ function Results({ view, items, total, loading }: { view: View; items: QueueItem
           </Link>
           {/* On a phone the service, applicant and state go under the code. */}
           <div className="narrow-only">
-            <div>{d.serviceName}</div>
+            <div>{serviceName(d)}</div>
             <div className="muted">{d.applicantName}</div>
             <StateTag state={d.state} t={t} />
           </div>
         </>
       ),
     },
-    { key: 'service', title: t('queue.col.service'), responsive: ['sm'], render: (_, d) => <span>{d.serviceName}</span> },
+    { key: 'service', title: t('queue.col.service'), responsive: ['sm'], render: (_, d) => <span>{serviceName(d)}</span> },
     {
       key: 'applicant',
       title: t('queue.col.applicant'),

@@ -354,7 +354,7 @@ function History() {
           {(remote.data?.registryAccess.items ?? []).map((e, i) => (
             <li key={`${e.at}:${i}`}>
               <div className="eid-list-main">
-                <strong>{actionLabel(lang, e.action)}</strong>
+                <strong>{actionLabel(lang, e.action, 'other')}</strong>
                 <div className="muted">
                   {formatMoment(e.at, lang)} · {t(`eid.actor.${e.actorKind === 'staff' || e.actorKind === 'citizen' ? e.actorKind : 'system'}`)}
                   {e.actorUnit && ` · ${t('eid.history.unit', { code: e.actorUnit })}`}
