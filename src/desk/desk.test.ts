@@ -13,6 +13,7 @@ import { createStaff, signInStaff } from '../identity/index.js';
 import { lastCode, makeFmr, makePng, person, pinFor, register } from '../identity/eid/testing/fixtures.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
 import { helpByKindAndOutcome, selfServiceShare } from './index.js';
+import { helpFieldErrors } from './help.js';
 import { pdfText } from '../platform/testing/pdf.js';
 
 const cli = { kind: 'cli' as const, id: 'cli:test' };
@@ -255,6 +256,17 @@ forEachEngine('desk', setup, (env) => {
     expect(codes(badPin)).toEqual(['body.citizenPin PIN_PROVINCE_UNKNOWN']);
     const future = await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk1, kind: 'other', outcome: 'completed', at: '2099-01-01T00:00:00Z' });
     expect(codes(future)).toEqual(['body.at DESK_HELP_IN_FUTURE']);
+    // Before Project 06 (Decision 06/QĐ-TTg, 2022-01-06 Vietnam time): a typing error, refused on the field.
+    const ancient = await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk1, kind: 'other', outcome: 'completed', at: '1900-01-01T00:00:00Z' });
+    expect(ancient.statusCode).toBe(400);
+    expect(codes(ancient)).toEqual(['body.at FIELD_OUT_OF_RANGE']);
+    expect(ancient.json().errors[0].detail).toBe('Trường "body.at" phải trong khoảng từ ngày 06/01/2022 (Quyết định 06/QĐ-TTg, Đề án 06) đến nay.');
+    expect(codes(await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk1, kind: 'other', outcome: 'completed', at: '2022-01-05T23:59:59+07:00' }))).toEqual(['body.at FIELD_OUT_OF_RANGE']);
+    const ancientEn = await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk1, kind: 'other', outcome: 'completed', at: '2021-12-31T09:00:00+07:00' }, { 'accept-language': 'en' });
+    expect(ancientEn.json().errors).toEqual([{ field: 'body.at', code: 'FIELD_OUT_OF_RANGE', detail: 'Field "body.at" must be within 2022-01-06 (Decision 06/QĐ-TTg, Project 06) to now.' }]);
+    expect(helpFieldErrors({ at: '2022-01-06T00:00:00+07:00' })).toEqual([]);
+    expect(helpFieldErrors({ at: '2022-01-05T17:00:00Z' })).toEqual([]);
+    expect(helpFieldErrors({ at: '2022-01-05T16:59:59Z' }).map((e) => `${e.field} ${e.code}`)).toEqual(['body.at FIELD_OUT_OF_RANGE']);
     const elsewhere = await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk1, kind: 'other', outcome: 'completed', deviceId: 999999 });
     expect(elsewhere.json().code).toBe('DESK_DEVICE_NOT_FOUND');
     const withPin = await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk1, deviceId: ids().pc1, helperMemberId: ids().lan, kind: 'filed_on_behalf', outcome: 'completed', at: '2023-02-16T14:00:00+07:00', serviceCode: '1.001193', citizenPin: PIN, consent: true });

@@ -65,8 +65,15 @@ async function helperNames(db: Db, ids: (number | null)[]): Promise<Map<number, 
 }
 
 /**
+ * The first Vietnam day a help can have been given: Decision 06/QĐ-TTg of 6 January 2022 approved
+ * Project 06, under which the desks work. An earlier time is a typing error (1900-01-01).
+ */
+export const HELP_EARLIEST_DAY = '2022-01-06';
+
+/**
  * Checks what the schema cannot: the number's rules (Decree 137/2015/NĐ-CP Art. 13), consent with
- * a number, a time not in the future. Returns the field errors (the number itself is not echoed).
+ * a number, a time not in the future (DESK_HELP_IN_FUTURE) nor before {@link HELP_EARLIEST_DAY} in
+ * Vietnam time (FIELD_OUT_OF_RANGE). Returns the field errors (the number itself is not echoed).
  */
 export function helpFieldErrors(input: Pick<HelpInput, 'citizenPin' | 'consent' | 'at'>, field = (f: string) => `body.${f}`): FieldError[] {
   const errors: FieldError[] = [];
@@ -75,6 +82,9 @@ export function helpFieldErrors(input: Pick<HelpInput, 'citizenPin' | 'consent' 
     if (input.consent !== true) errors.push({ field: field('consent'), code: 'DESK_CONSENT_REQUIRED' });
   }
   if (input.at && Temporal.Instant.compare(Temporal.Instant.from(input.at), Temporal.Now.instant().add({ minutes: 5 })) > 0) errors.push({ field: field('at'), code: 'DESK_HELP_IN_FUTURE', params: { at: input.at } });
+  if (input.at && vietnamDateOf(input.at) < HELP_EARLIEST_DAY) {
+    errors.push({ field: field('at'), code: 'FIELD_OUT_OF_RANGE', params: { field: field('at'), expected_vi: 'từ ngày 06/01/2022 (Quyết định 06/QĐ-TTg, Đề án 06) đến nay', expected_en: '2022-01-06 (Decision 06/QĐ-TTg, Project 06) to now' } });
+  }
   return errors;
 }
 
@@ -161,7 +171,7 @@ export async function insertHelp(t: Db, trx: Parameters<typeof recordAudit>[0], 
 /**
  * Records help given (quick entry). Answers `{entry, created}`: a `clientRef` already recorded
  * returns that entry with `created: false` and counts nothing again. Errors: VALIDATION_FAILED
- * (identification-number rules, DESK_CONSENT_REQUIRED, DESK_HELP_IN_FUTURE), DESK_DESK_NOT_FOUND,
+ * (identification-number rules, DESK_CONSENT_REQUIRED, DESK_HELP_IN_FUTURE, FIELD_OUT_OF_RANGE on `at` before 2022-01-06), DESK_DESK_NOT_FOUND,
  * DESK_DEVICE_NOT_FOUND, DESK_DEVICE_OTHER_SITE, DESK_MEMBER_NOT_FOUND, DESK_MEMBER_INACTIVE.
  */
 export async function recordHelp(db: Database, caller: DeskCaller, input: HelpInput): Promise<{ entry: HelpEntry; created: boolean }> {

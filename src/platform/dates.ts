@@ -56,6 +56,20 @@ export function isIsoDate(s: string): boolean {
   return day <= length;
 }
 
+const PARTIAL_DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+/**
+ * True for a date that may be known only to the year or the month, as a date of birth is
+ * registered: `YYYY`, `YYYY-MM` (month 01–12) or a real `YYYY-MM-DD` ({@link isIsoDate}; so
+ * 1979-02-30 is false). The HTTP layer's Ajv format `partial-date` (src/platform/http/server.ts).
+ */
+export function isPartialDate(s: string): boolean {
+  if (!PARTIAL_DATE_RE.test(s)) return false;
+  if (s.length === 10) return isIsoDate(s);
+  if (s.length === 7) return Number(s.slice(5)) >= 1 && Number(s.slice(5)) <= 12;
+  return true;
+}
+
 const addDaysMemo = new Map<string, string>();
 
 /** `date` plus `days` calendar days (negative to go back). Memoised: the polyfill is slow and hot paths ask the same few dates. */

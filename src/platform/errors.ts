@@ -4,7 +4,8 @@
  * RFC 9457 problem+json document; the CLI prints the same message. Codes never change meaning;
  * new errors are added, old ones are never reused (DESIGN.md §4).
  *
- * Message templates take `{name}` placeholders filled from the error's params.
+ * Message templates take `{name}` placeholders filled from the error's params, and
+ * `{name|one|other}` plural choices (see {@link formatMessage}).
  */
 
 export type Language = 'vi' | 'en';
@@ -22,7 +23,7 @@ function def(status: number, vi: string, en: string): ErrorDefinition {
 
 export const errorCatalogue = {
   // --- generic HTTP -----------------------------------------------------------------------------
-  VALIDATION_FAILED: def(400, 'Dữ liệu gửi lên không hợp lệ ({count} lỗi).', 'The request is not valid ({count} errors).'),
+  VALIDATION_FAILED: def(400, 'Dữ liệu gửi lên không hợp lệ ({count} lỗi).', 'The request is not valid ({count} {count|error|errors}).'),
   BODY_MALFORMED: def(400, 'Nội dung yêu cầu không đọc được: {reason}', 'The request body cannot be read: {reason}'),
   BODY_TOO_DEEP: def(400, 'Nội dung JSON lồng nhau sâu quá {limit} cấp.', 'The JSON body is nested more than {limit} levels deep.'),
   BODY_TOO_LARGE: def(413, 'Nội dung yêu cầu vượt quá {limit} byte.', 'The request body exceeds {limit} bytes.'),
@@ -335,14 +336,23 @@ export interface FieldError {
   params?: ErrorParams;
 }
 
+const pluralRules: Record<Language, Intl.PluralRules> = { vi: new Intl.PluralRules('vi'), en: new Intl.PluralRules('en') };
+
 /**
  * Fill `{name}` placeholders from params; unknown placeholders stay visible. With `lang`, a param
  * `name_vi` / `name_en` is preferred to `name` in that language (a reason written in both languages).
+ * `{name|one|other}` picks `one` or `other` by the plural category (Intl.PluralRules, English when
+ * no language is given) of the number in param `name`: `{count|error|errors}` → `error` for 1,
+ * `errors` for 0 or 3; left visible when the param is missing or not a number.
  */
 export function formatMessage(template: string, params: ErrorParams = {}, lang?: Language): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => {
+  return template.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (m, k: string, one?: string, other?: string) => {
     const v = (lang !== undefined ? params[`${k}_${lang}`] : undefined) ?? params[k];
-    return v == null ? m : String(v);
+    if (v == null) return m;
+    if (one === undefined || other === undefined) return String(v);
+    const n = Number(v);
+    if (typeof v === 'boolean' || v === '' || !Number.isFinite(n)) return m;
+    return pluralRules[lang ?? 'en'].select(n) === 'one' ? one : other;
   });
 }
 

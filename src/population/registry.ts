@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError, type FieldError } from '../platform/errors.js';
-import { isIsoDate, nowUtc, todayInVietnam } from '../platform/dates.js';
+import { isIsoDate, isPartialDate, nowUtc, todayInVietnam } from '../platform/dates.js';
 import { collationKey, foldForSearch, normalizeText } from '../platform/text.js';
 import { inScope, type StaffPrincipal, type ScopePeriod } from '../platform/auth.js';
 import { recordAudit, recordAuditNow, type AuditActor } from '../platform/audit/audit.js';
@@ -70,15 +70,8 @@ export function maskPhone(phone: string | null): string | null {
   return phone ? `${phone.slice(0, 3)}${'*'.repeat(Math.max(0, phone.length - 6))}${phone.slice(-3)}` : null;
 }
 
-const PARTIAL_DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
-
-/** True for `YYYY`, `YYYY-MM` or a real `YYYY-MM-DD`. */
-export function isPartialDate(s: string): boolean {
-  if (!PARTIAL_DATE_RE.test(s)) return false;
-  if (s.length === 10) return isIsoDate(s);
-  if (s.length === 7) return Number(s.slice(5)) >= 1 && Number(s.slice(5)) <= 12;
-  return true;
-}
+/** True for `YYYY`, `YYYY-MM` or a real `YYYY-MM-DD` (moved to src/platform/dates.ts, shared with the HTTP layer). */
+export { isPartialDate };
 
 /** Folded name, date of birth and place of birth registration: two records sharing it are probably one person. */
 export function duplicateKey(c: Pick<CitizenInput, 'fullName' | 'dateOfBirth' | 'birthRegistration'>): string {

@@ -26,8 +26,9 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, citizenOf, staffOf } from '../../platform/auth.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, validationError, type FieldError } from '../../platform/errors.js';
 import { multipartError } from '../../platform/http/multipart.js';
+import { toAppError } from '../../platform/http/problem.js';
 import { pageWindow } from '../../platform/http/pagination.js';
 import type { Api, AppContext } from '../../platform/module.js';
 import { changePhone, findAccount, lockOwnAccount, myAccount, myHistory, policeLock, policeRevoke, policeUnlock, unlockOwnAccount } from './accounts.js';
@@ -121,6 +122,32 @@ async function multipartToBody(request: FastifyRequest): Promise<void> {
   request.body = body;
 }
 
+/**
+ * The schema failures of a route declared with `attachValidation`, answered with the errors of its
+ * image fields (those present as text and not already refused) judged as well, so that every
+ * failing field is listed at once: 400 VALIDATION_FAILED whose items carry each field's own code
+ * (DATE_INVALID on `body.dateOfBirth` beside EID_IMAGE_TYPE on `body.faceImage`, say). Returns
+ * when the request passed its schemas.
+ */
+function refuseInvalid(request: FastifyRequest, imageFields: readonly string[]): void {
+  if (!request.validationError) return;
+  const schemaError = toAppError(request.validationError, request);
+  if (schemaError.code !== 'VALIDATION_FAILED') throw schemaError;
+  const fieldErrors: FieldError[] = [...schemaError.fieldErrors];
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  for (const f of imageFields) {
+    const value = body[f];
+    if (typeof value !== 'string' || fieldErrors.some((e) => e.field === `body.${f}`)) continue;
+    try {
+      decodeImage(f, value);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      fieldErrors.push({ field: `body.${f}`, code: e.code, params: e.params });
+    }
+  }
+  throw validationError(fieldErrors);
+}
+
 /** The e-ID routes with the given vendor plug-ins (built-in: store only, verify nothing). */
 export function eidRoutes(plugins: EidPlugins = {}) {
   return async function routes(api: Api, ctx: AppContext): Promise<void> {
@@ -134,17 +161,19 @@ export function eidRoutes(plugins: EidPlugins = {}) {
         {
           bodyLimit: IMAGE_BODY_LIMIT,
           preValidation: multipartToBody,
+          attachValidation: true,
           schema: {
             tags: TAG,
             summary: 'Apply online for a level-1 e-ID account',
             description:
-              'Decree 69/2024/NĐ-CP Art. 10. The number, full name (diacritics and case ignored), date of birth and sex must match the population registry (422 `EID_IDENTITY_MISMATCH` otherwise, without saying which field). Eligibility refusals: `EID_GUARDIAN_REQUIRED` (under 14), `EID_CARD_REQUIRED`, `EID_CARD_EXPIRED`, `EID_PERSON_DECEASED`, `EID_NUMBER_CANCELLED`, `EID_NOT_VIETNAMESE`. `EID_PHONE_TAKEN`, `EID_ACCOUNT_EXISTS`, `EID_APPLICATION_OPEN` (409). Images: `EID_IMAGE_TYPE` (415), `EID_IMAGE_TOO_LARGE` (413), `EID_IMAGE_ENCODING`. The face image is stored encrypted and the application marked `not_verified` unless a face-verification vendor is configured. 5 per number and 20 per address an hour (429 `RATE_LIMITED`). Also accepts multipart/form-data: field `application` (JSON of the other members) and file `faceImage`.',
+              'Decree 69/2024/NĐ-CP Art. 10. The number, full name (diacritics and case ignored), date of birth and sex must match the population registry (422 `EID_IDENTITY_MISMATCH` otherwise, without saying which field). Eligibility refusals: `EID_GUARDIAN_REQUIRED` (under 14), `EID_CARD_REQUIRED`, `EID_CARD_EXPIRED`, `EID_PERSON_DECEASED`, `EID_NUMBER_CANCELLED`, `EID_NOT_VIETNAMESE`. `EID_PHONE_TAKEN`, `EID_ACCOUNT_EXISTS`, `EID_APPLICATION_OPEN` (409). Images: `EID_IMAGE_TYPE` (415), `EID_IMAGE_TOO_LARGE` (413), `EID_IMAGE_ENCODING`. A field the schema refuses (an impossible `dateOfBirth` such as 1979-02-30: `DATE_INVALID`) answers 400 `VALIDATION_FAILED` listing every failing field, the error of the image included. The face image is stored encrypted and the application marked `not_verified` unless a face-verification vendor is configured. 5 per number and 20 per address an hour (429 `RATE_LIMITED`). Also accepts multipart/form-data: field `application` (JSON of the other members) and file `faceImage`.',
             body: OnlineApplicationSchema,
             response: { 201: ApplicationSchema },
             security: [],
           },
         },
         async (request, reply) => {
+          refuseInvalid(request, ['faceImage']);
           const b = request.body;
           const view = await applyOnline(svc, { ...b, faceImage: decodeImage('faceImage', b.faceImage) }, { kind: 'citizen', id: 'eid:applicant', sourceIp: request.ip, requestId: request.id });
           return reply.code(201).send(view);
@@ -156,6 +185,7 @@ export function eidRoutes(plugins: EidPlugins = {}) {
         {
           bodyLimit: IMAGE_BODY_LIMIT,
           preValidation: multipartToBody,
+          attachValidation: true,
           config: { permission: 'self.account' },
           schema: {
             tags: TAG,
@@ -166,6 +196,7 @@ export function eidRoutes(plugins: EidPlugins = {}) {
           },
         },
         async (request, reply) => {
+          refuseInvalid(request, ['faceImage']);
           const b = request.body;
           const p = citizenOf(request);
           return reply.code(201).send(await applyForDependant(svc, p, { ...b, faceImage: decodeImage('faceImage', b.faceImage) }, actorOf(request)));
@@ -177,6 +208,7 @@ export function eidRoutes(plugins: EidPlugins = {}) {
         {
           bodyLimit: IN_PERSON_BODY_LIMIT,
           preValidation: multipartToBody,
+          attachValidation: true,
           config: { permission: 'eid.collect' },
           schema: {
             tags: TAG,
@@ -188,6 +220,7 @@ export function eidRoutes(plugins: EidPlugins = {}) {
           },
         },
         async (request, reply) => {
+          refuseInvalid(request, ['portrait']);
           const b = request.body;
           const input = { ...b, portrait: decodeImage('portrait', b.portrait), fingerprints: decodeFingerprints(b.fingerprints), collectionPoint: { ...b.collectionPoint, campaignId: b.collectionPoint.campaignId ?? null } };
           return reply.code(201).send(await applyInPerson(svc, staffOf(request), input, actorOf(request)));

@@ -12,7 +12,8 @@ import { ACCOUNT_STATUSES, APPLICATION_STATUSES, CHANNELS, LOCK_REASONS, REJECTI
 const Enum = <T extends string>(values: readonly T[], description?: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 export const Pin = Type.String({ pattern: '^[0-9]{12}$', 'x-form': '12 digits', description: 'Personal identification number (số định danh cá nhân), 12 digits.' });
-const PartialDate = Type.String({ pattern: '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$', 'x-form': 'YYYY, YYYY-MM or YYYY-MM-DD', description: 'Date of birth as registered (may be partial).' });
+/** Checked by the Ajv format `partial-date` (src/platform/dates.ts `isPartialDate`): an impossible date such as 1979-02-30 answers DATE_INVALID on the field. */
+const PartialDate = Type.String({ format: 'partial-date', 'x-form': 'YYYY, YYYY-MM or YYYY-MM-DD', description: 'Date of birth as registered (may be partial): YYYY, YYYY-MM or a real YYYY-MM-DD.' });
 const Sex = Enum(['male', 'female'] as const);
 const Phone = Type.String({ minLength: 1, maxLength: 20, description: 'Vietnamese mobile number: 0 and 9 digits, or +84 and 9 digits; spaces, dots and dashes ignored.' });
 const Email = Type.String({ maxLength: 254, description: 'Optional e-mail address.' });

@@ -468,12 +468,16 @@ function filtered(db: Db, f: Omit<QueueFilter, 'status'>) {
   return q;
 }
 
-/** A page of the police queue, oldest first, with counts per status under the same filters. */
+/**
+ * A page of the police queue, oldest first (by the time the application was received,
+ * `created_at`, then id: ids need not follow receipt times, e.g. backdated paper applications),
+ * with counts per status under the same filters.
+ */
 export async function queue(db: Db, f: QueueFilter, offset: number, limit: number): Promise<{ items: ApplicationRow[]; total: number; counts: Record<ApplicationStatus, number> }> {
   let page = filtered(db, f);
   if (f.status) page = page.where('status', '=', f.status);
   const [rows, counts] = await Promise.all([
-    page.selectAll().orderBy('id').offset(offset).limit(limit).execute(),
+    page.selectAll().orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute(),
     filtered(db, f).select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
   ]);
   const byStatus = Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, 0])) as Record<ApplicationStatus, number>;

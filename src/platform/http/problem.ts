@@ -77,7 +77,7 @@ export function fieldErrorsFromAjv(context: string, errors: AjvErrorLike[]): Fie
         break;
       case 'format':
         out.push(
-          e.params.format === 'date'
+          e.params.format === 'date' || e.params.format === 'partial-date'
             ? { field: fieldPath(context, e.instancePath), code: 'DATE_INVALID', params: { value: String(e.data ?? '') } }
             : { field: fieldPath(context, e.instancePath), code: 'FIELD_FORMAT', params: { expected: form ?? String(e.params.format) } },
         );
@@ -140,7 +140,10 @@ export function fieldErrorsFromAjv(context: string, errors: AjvErrorLike[]): Fie
   return folded;
 }
 
-/** Maps Fastify's built-in error codes onto the catalogue. */
+/**
+ * Maps Fastify's built-in error codes onto the catalogue. BODY_MALFORMED reasons are given in
+ * both languages (`reason_vi` for the Vietnamese message) so no English reaches a Vietnamese answer.
+ */
 function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -149,15 +152,15 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('MEDIA_TYPE_UNSUPPORTED', { mediaType: String(request.headers['content-type'] ?? '') });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('BODY_MALFORMED', { reason: 'empty JSON body' });
+      return new AppError('BODY_MALFORMED', { reason: 'empty JSON body', reason_vi: 'nội dung JSON trống' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
-      return new AppError('BODY_MALFORMED', { reason: 'invalid JSON' });
+      return new AppError('BODY_MALFORMED', { reason: 'invalid JSON', reason_vi: 'không phải JSON hợp lệ' });
     default:
       break;
   }
   if (err instanceof SyntaxError || err.statusCode === 400) {
-    return new AppError('BODY_MALFORMED', { reason: err.statusCode === 400 ? 'bad request' : 'invalid JSON' });
+    return new AppError('BODY_MALFORMED', err.statusCode === 400 ? { reason: 'bad request', reason_vi: 'yêu cầu sai dạng' } : { reason: 'invalid JSON', reason_vi: 'không phải JSON hợp lệ' });
   }
   if (err.statusCode === 413) return new AppError('BODY_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? '' });
   if (err.statusCode === 415) return new AppError('MEDIA_TYPE_UNSUPPORTED', { mediaType: String(request.headers['content-type'] ?? '') });
@@ -182,7 +185,7 @@ export function problemOf(err: AppError, lang: Language, request: FastifyRequest
   const def = errorCatalogue[err.code];
   const doc: ProblemDocument = {
     type: `/api/problems#${err.code}`,
-    title: def[lang].replace(/\{\w+\}/g, '…'),
+    title: def[lang].replace(/\{\w+(?:\|[^|{}]*\|[^|{}]*)?\}/g, '…'),
     status: err.status,
     detail: messageOf(err.messageCode, lang, { requestId: request.id, ...err.params }),
     instance: request.url.split('?')[0] ?? request.url,

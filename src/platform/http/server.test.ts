@@ -7,7 +7,7 @@ import { startTestPlatform } from '../testing/app.js';
 import { buildHttp, openContext } from '../../app/app.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { errorCatalogue } from '../errors.js';
+import { errorCatalogue, formatMessage } from '../errors.js';
 
 forEachEngine('HTTP platform', startTestPlatform, (env) => {
   it('answers /healthz and /readyz', async () => {
@@ -65,6 +65,30 @@ forEachEngine('HTTP platform', startTestPlatform, (env) => {
     const huge = await app.inject({ method: 'GET', url: `/api/v1/units?q=${'a'.repeat(5000)}` });
     expect(huge.statusCode).toBe(400);
     expect(huge.json().errors).toEqual([{ field: 'query.q', code: 'FIELD_TOO_LONG', detail: 'Trường "query.q" dài quá 100 ký tự.' }]);
+  });
+
+  it('counts validation errors in words that agree: "1 error", "4 errors" (a trial read "(1 errors)")', async () => {
+    const { app } = env();
+    const get = (url: string, lang: 'vi' | 'en') => app.inject({ url, headers: { 'accept-language': lang } });
+    const one = '/api/v1/units?pageSize=0';
+    const four = '/api/v1/units?at=2023-02-30&pageSize=0&level=9&foo=1';
+    expect((await get(one, 'en')).json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The request is not valid (1 error).', title: 'The request is not valid (… …).' });
+    expect((await get(four, 'en')).json()).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'The request is not valid (4 errors).' });
+    expect((await get(four, 'en')).json().errors).toHaveLength(4);
+    expect((await get(one, 'vi')).json().detail).toBe('Dữ liệu gửi lên không hợp lệ (1 lỗi).');
+    expect((await get(four, 'vi')).json().detail).toBe('Dữ liệu gửi lên không hợp lệ (4 lỗi).');
+    expect(formatMessage('{n} {n|error|errors}', { n: 0 }, 'en')).toBe('0 errors');
+    expect(formatMessage('{n} {n|error|errors}', { n: 1 })).toBe('1 error');
+    expect(formatMessage('{n|error|errors}', {})).toBe('{n|error|errors}');
+  });
+
+  it('answers a body that is not JSON with a Vietnamese reason in Vietnamese and an English one in English', async () => {
+    const { app } = env();
+    const post = (payload: string, lang: 'vi' | 'en') => app.inject({ method: 'POST', url: '/api/v1/staff/sessions', payload, headers: { 'content-type': 'application/json', 'accept-language': lang } });
+    const vi = await post('{"username": ', 'vi');
+    expect(vi.statusCode).toBe(400);
+    expect(vi.json()).toMatchObject({ code: 'BODY_MALFORMED', detail: 'Nội dung yêu cầu không đọc được: không phải JSON hợp lệ' });
+    expect((await post('{"username": ', 'en')).json()).toMatchObject({ code: 'BODY_MALFORMED', detail: 'The request body cannot be read: invalid JSON' });
   });
 
   it('refuses a JSON body nested deeper than 64 levels before anything walks it, and parses 40 levels', async () => {

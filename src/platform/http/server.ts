@@ -24,6 +24,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError, errorCatalogue, formatMessage, validationError, type FieldError } from '../errors.js';
+import { isPartialDate } from '../dates.js';
 import { isDatabaseUnavailable } from '../db/database.js';
 import type { Api, AppContext, PlatformModule } from '../module.js';
 import { bearerToken, type AuthProvider } from '../auth.js';
@@ -124,7 +125,7 @@ function answerClientError(err: Error, socket: Socket): void {
  * for `additionalProperties: false` to refuse, numbers finite (see also {@link unstorableField}),
  * `x-form` (the human form of a value) allowed.
  */
-export const AJV_OPTIONS: { allErrors: true; verbose: true; coerceTypes: 'array'; useDefaults: true; removeAdditional: false; strictNumbers: true; keywords: string[] } = {
+export const AJV_OPTIONS: { allErrors: true; verbose: true; coerceTypes: 'array'; useDefaults: true; removeAdditional: false; strictNumbers: true; keywords: string[]; formats: Record<string, (s: string) => boolean> } = {
   allErrors: true,
   verbose: true,
   coerceTypes: 'array',
@@ -133,6 +134,9 @@ export const AJV_OPTIONS: { allErrors: true; verbose: true; coerceTypes: 'array'
   // A JSON number too large for a double (`1e400`) parses as Infinity: not a number of any schema.
   strictNumbers: true,
   keywords: ['x-form'],
+  // `partial-date`: a date of birth as registered, `YYYY`, `YYYY-MM` or a real `YYYY-MM-DD`
+  // (src/platform/dates.ts); a failure answers DATE_INVALID on the field like `date` (./problem.ts).
+  formats: { 'partial-date': isPartialDate },
 };
 
 /** Builds (does not start) the HTTP server with every module's routes mounted under `/api/v1`. */
