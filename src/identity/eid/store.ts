@@ -344,6 +344,15 @@ export const eidMigrations: Record<string, Migration> = {
       await db.schema.createIndex('eid_sessions_live').on('eid_sessions').columns(['account_id', 'expires_at']).where(sql.ref('revoked_at'), 'is', null).execute();
     },
   },
+  // The police queue is read oldest received first (`created_at`, then id): its indexes follow.
+  '0212_identity_eid_queue_by_receipt': {
+    async up(db: Kysely<any>) {
+      await db.schema.dropIndex('eid_applications_queue').execute();
+      await db.schema.dropIndex('eid_applications_province').execute();
+      await db.schema.createIndex('eid_applications_queue').on('eid_applications').columns(['scope_commune', 'status', 'created_at', 'id']).execute();
+      await db.schema.createIndex('eid_applications_province').on('eid_applications').columns(['scope_province', 'status', 'created_at', 'id']).execute();
+    },
+  },
 };
 
 // --- applications ---------------------------------------------------------------------------------
