@@ -270,6 +270,7 @@ export const errorCatalogue = {
   EID_CAMPAIGN_OTHER_UNIT: def(422, 'Đợt thu nhận số {id} được tổ chức ở xã/phường {code}, không phải điểm thu nhận đã chọn.', 'Collection campaign {id} is held in commune {code}, not at the chosen collection point.'),
   EID_CAMPAIGN_CANCELLED: def(409, 'Đợt thu nhận số {id} (ngày {day}) đã bị hủy.', 'Collection campaign {id} (on {day}) was cancelled.'),
   EID_APPLICATION_NOT_FOUND: def(404, 'Không có đề nghị cấp tài khoản số {id} trong phạm vi quản lý của bạn.', 'There is no e-ID application {id} within your unit.'),
+  EID_FACE_IMAGE_NOT_FOUND: def(404, 'Đề nghị số {id} không có ảnh khuôn mặt hoặc ảnh chân dung được lưu.', 'Application {id} has no stored face image or portrait.'),
   EID_APPLICATION_STEP_INVALID: def(409, 'Đề nghị số {id} đang ở trạng thái "{from}", không chuyển sang "{to}" được.', 'Application {id} is "{from}" and cannot move to "{to}".'),
   EID_CODE_INVALID: def(400, 'Mã xác thực không đúng.', 'The one-time code is wrong.'),
   EID_CODE_EXPIRED: def(400, 'Mã xác thực đã hết hạn; hãy yêu cầu mã mới.', 'The one-time code has expired; ask for a new one.'),

@@ -3,7 +3,8 @@
  * JSON-lines file the test reads (MOTCUA_SMS_SINK=file:…, delivered with deliverDueMessages):
  * a citizen applies for a level-1 account on a small phone (360×640) — a file that is not an image
  * and a name that does not match the registry are refused with clear errors — the commune police
- * of Xã Cẩm Hoàng approve it from the queue on a laptop, the approval SMS arrives, the citizen asks
+ * of Xã Cẩm Hoàng see the face image sent with it and approve it from the queue on a laptop,
+ * after a confirmation (cancelled once), the approval SMS arrives, the citizen asks
  * for the activation code, a wrong code is refused under the code field, the right one activates
  * the account with a password and passcode, the citizen signs in and the account page shows level
  * 1 and the sign-in in the usage history. Then the police take a level-2 application in person
@@ -191,9 +192,27 @@ describe('e-ID pages', () => {
       expect(facts).toContain('Trực tuyến');
       expect(facts).toContain('Chưa xác thực sinh trắc học');
       await page.getByText('Xã Cẩm Hoàng, Huyện Cẩm Giàng, Tỉnh Hải Dương').waitFor();
+      // The face image the citizen sent, beside the particulars, to compare before deciding.
+      const photo = page.getByRole('img', { name: 'Ảnh khuôn mặt công dân gửi kèm đề nghị' });
+      const naturalWidth = await photo.evaluate((el) => {
+        const img = el as HTMLImageElement;
+        if (img.complete && img.naturalWidth > 0) return img.naturalWidth;
+        return new Promise<number>((resolve) => img.addEventListener('load', () => resolve(img.naturalWidth), { once: true }));
+      });
+      expect(naturalWidth).toBe(160);
+      expect(await photo.getAttribute('src')).toMatch(/^blob:/);
       await axe.scan(page, 'application');
 
+      // Approval asks for confirmation first: cancelled, nothing is decided.
+      const confirm = page.locator('.ant-popconfirm').filter({ hasText: `Phê duyệt đề nghị của ${AN.name}?` });
       await page.getByRole('button', { name: 'Phê duyệt đề nghị' }).click();
+      await confirm.waitFor();
+      expect(await textOf(confirm)).toContain('Đã đối chiếu ảnh khuôn mặt với công dân.');
+      await confirm.getByRole('button', { name: 'Hủy' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      expect(await textOf(page.locator('.eid-timeline'))).not.toContain('Đã phê duyệt');
+      await page.getByRole('button', { name: 'Phê duyệt đề nghị' }).click();
+      await confirm.getByRole('button', { name: 'Xác nhận phê duyệt' }).click();
       await page.getByRole('alert').filter({ hasText: `Đã phê duyệt. Tin nhắn mời kích hoạt đã được xếp gửi đến ${AN.masked}.` }).waitFor();
       const steps = await textOf(page.locator('.eid-timeline'));
       expect(steps).toContain('Đã tiếp nhận');

@@ -654,6 +654,7 @@ const ACTION_LABELS: Record<string, [vi: string, en: string]> = {
   'eid.application': ['Tiếp nhận đề nghị cấp tài khoản định danh', 'Received an e-ID account application'],
   'eid.application-list': ['Xem danh sách đề nghị cấp tài khoản', 'Listed e-ID account applications'],
   'eid.application-read': ['Xem đề nghị cấp tài khoản định danh', 'Read an e-ID account application'],
+  'eid.application-face-read': ['Xem ảnh khuôn mặt gửi kèm đề nghị cấp tài khoản', 'Viewed the face image sent with an e-ID application'],
   'eid.application-approve': ['Duyệt đề nghị cấp tài khoản định danh', 'Approved an e-ID account application'],
   'eid.application-reject': ['Từ chối đề nghị cấp tài khoản định danh', 'Rejected an e-ID account application'],
   'eid.registry-check': ['Đối chiếu với Cơ sở dữ liệu dân cư', 'Checked against the population database'],

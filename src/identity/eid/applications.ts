@@ -34,7 +34,7 @@ import { countIndicator } from '../../platform/rollups.js';
 import { normalizeText } from '../../platform/text.js';
 import { matchCitizen, maskPin, registryFacts, type RegistryFacts, type Sex } from '../../population/index.js';
 import { getUnit, type UnitsTables } from '../../units/index.js';
-import { sealedBiometrics, type DecodedFingerprint, type DecodedImage } from './biometrics.js';
+import { biometricContext, sealedBiometrics, sniffImage, type DecodedFingerprint, type DecodedImage, type ImageMediaType } from './biometrics.js';
 import { checkEligibility } from './eligibility.js';
 import { REJECTION_REASONS, type RejectionReason } from './model.js';
 import { maskedPhone, staffArea, staffCovers, SYSTEM_ACTOR, type EidService } from './service.js';
@@ -53,6 +53,7 @@ import {
   openApplicationOf,
   phoneHeldByOther,
   queue,
+  sealedImageOf,
   stepsOf,
   updateAccount,
   type AccountRow,
@@ -514,6 +515,44 @@ export async function getApplication(svc: EidService, staff: StaffPrincipal, id:
   const [bio, steps] = await Promise.all([biometricsOf(svc.k, id), stepsOf(svc.k, id)]);
   await svc.db.transaction((trx) => recordAudit(trx, { actor, action: 'eid.application-read', subjects: [{ type: 'citizen', id: row.pin }, { type: 'eid-application', id: String(id) }], purposeCode: 'EID_APPLICATION', summary: `application ${id} shown (${row.status})` }));
   return { ...viewOf(row, bio), pin: row.pin, steps: steps.map(stepView) };
+}
+
+/** The face image or portrait of an application, decrypted, as {@link applicationImage} answers it. */
+export interface ApplicationImage {
+  /** `face`: sent by the citizen with a level-1 application; `portrait`: taken by police for level 2. */
+  kind: 'face' | 'portrait';
+  mediaType: ImageMediaType;
+  bytes: Buffer;
+  /** SHA-256 (hex) of `bytes`, as stored when the image was received. */
+  sha256: string;
+}
+
+/**
+ * The image an officer compares with the citizen before deciding (Decree 69/2024/NĐ-CP Art. 10:
+ * the face image captured with a level-1 application; for level 2, the portrait taken at the
+ * collection point): for police within the application's unit, with the same scope check as
+ * {@link getApplication} (404 EID_APPLICATION_NOT_FOUND otherwise). Opened from its AES-256-GCM
+ * seal; fingerprint templates are never returned. Audited as `eid.application-face-read` naming
+ * the citizen and the application (biometric data is sensitive personal data, Decree
+ * 13/2023/NĐ-CP Art. 2(4)). Errors: EID_FACE_IMAGE_NOT_FOUND (404) when none is stored.
+ */
+export async function applicationImage(svc: EidService, staff: StaffPrincipal, id: number, actor: AuditActor): Promise<ApplicationImage> {
+  const row = await scopedApplication(svc, staff, id);
+  const sealed = await sealedImageOf(svc.k, id);
+  if (!sealed) throw new AppError('EID_FACE_IMAGE_NOT_FOUND', { id });
+  const bytes = svc.cipher.open(sealed.sealed, biometricContext(id, sealed.kind, null));
+  const mediaType = sniffImage(bytes);
+  if (!mediaType) throw new Error(`application ${id}: the stored ${sealed.kind} is not a JPEG or PNG`);
+  await svc.db.transaction((trx) =>
+    recordAudit(trx, {
+      actor,
+      action: 'eid.application-face-read',
+      subjects: [{ type: 'citizen', id: row.pin }, { type: 'eid-application', id: String(id) }],
+      purposeCode: 'EID_APPLICATION',
+      summary: `${sealed.kind} image of application ${id} shown (${mediaType}, ${bytes.length} bytes)`,
+    }),
+  );
+  return { kind: sealed.kind, mediaType, bytes, sha256: sealed.sha256 };
 }
 
 export interface Decision {

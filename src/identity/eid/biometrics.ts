@@ -3,7 +3,9 @@
  * application made online, the portrait and fingerprints of a level-2 application collected by
  * police (Decree 69/2024/NĐ-CP Art. 10; the level-2 procedure, domain.md §1.4). Biometric data is
  * sensitive personal data (Decree 13/2023/NĐ-CP Art. 2(4)): it is sealed with AES-256-GCM before
- * storage (src/platform/crypto.ts), kept with its SHA-256, never logged and never returned by the API.
+ * storage (src/platform/crypto.ts), kept with its SHA-256 and never logged. Only the face image or the
+ * portrait is returned, to police of the application's unit who decide on it (audited:
+ * `GET /eid/applications/{id}/face-image`); fingerprint templates never are.
  *
  * Two extension points let a real vendor plug in:
  * - {@link FaceVerifier}: compares an applicant's face image with the portrait of record.

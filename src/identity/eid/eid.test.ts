@@ -287,6 +287,7 @@ forEachEngine('e-ID accounts: apply, approve, activate, sign in', setup, (env) =
       '/api/v1/eid/applications/in-person',
       '/api/v1/eid/applications/{id}',
       '/api/v1/eid/applications/{id}/decision',
+      '/api/v1/eid/applications/{id}/face-image',
       '/api/v1/eid/me',
       '/api/v1/eid/me/history',
       '/api/v1/eid/me/lock',

@@ -18,7 +18,8 @@
  * - `POST /eid/applications/in-person` (`eid.collect`) — level 2 at a collection point (JSON, or
  *   multipart with `portrait` and `fingerprint.<position>` files).
  * - `GET /eid/applications` (`eid.decide`) — the queue, with counts per status;
- *   `GET /eid/applications/{id}`; `POST /eid/applications/{id}/decision`.
+ *   `GET /eid/applications/{id}`; `GET /eid/applications/{id}/face-image` (the face image or
+ *   portrait, decrypted, audited); `POST /eid/applications/{id}/decision`.
  * - `GET /eid/accounts?pin=` (`eid.manage`); `POST /eid/accounts/{id}/lock|unlock|revoke {note?}`;
  *   `POST /eid/accounts/{id}/phone {phone, note?}`.
  */
@@ -33,7 +34,7 @@ import { pageWindow } from '../../platform/http/pagination.js';
 import type { Api, AppContext } from '../../platform/module.js';
 import { changePhone, findAccount, lockOwnAccount, myAccount, myHistory, policeLock, policeRevoke, policeUnlock, unlockOwnAccount } from './accounts.js';
 import { confirmActivation, requestActivationCode } from './activation.js';
-import { applyForDependant, applyInPerson, applyOnline, decideApplication, getApplication, listApplications } from './applications.js';
+import { applicationImage, applyForDependant, applyInPerson, applyOnline, decideApplication, getApplication, listApplications } from './applications.js';
 import { decodeFingerprints, decodeImage, FINGERPRINT_MAX_BYTES, IMAGE_MAX_BYTES } from './biometrics.js';
 import {
   AccountDetailSchema,
@@ -72,6 +73,8 @@ import { confirmTotp, disableTotp, enrollTotp } from './totp.js';
 
 const TAG = ['e-ID'];
 const CITIZEN_AUTH = 'Needs a citizen session: `Authorization: Bearer eid.…` from `POST /api/v1/eid/sessions`.';
+/** Raw bytes in an OpenAPI response (`type: string, format: binary`). */
+const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 /** JSON bodies carrying images: 2 MiB images in base64 and room for the other fields. */
 const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
 /** A level-2 body: a portrait and up to 10 fingerprint records of 512 KiB, in base64. */
@@ -252,6 +255,34 @@ export function eidRoutes(plugins: EidPlugins = {}) {
           schema: { tags: TAG, summary: 'One application with its steps', description: '404 `EID_APPLICATION_NOT_FOUND` outside the officer\'s unit. Audited.', params: IdParamsSchema, response: { 200: ApplicationDetailSchema } },
         },
         async (request) => getApplication(svc, staffOf(request), request.params.id, actorOf(request)),
+      );
+
+      eid.get(
+        '/eid/applications/:id/face-image',
+        {
+          config: { permission: 'eid.decide' },
+          schema: {
+            tags: TAG,
+            summary: 'The face image sent with an application (police)',
+            description:
+              'The image the officer compares with the citizen before deciding: the face image sent with a level-1 application, or for level 2 the portrait taken at the collection point (Decree 69/2024/NĐ-CP Art. 10). Decrypted bytes as `image/jpeg` or `image/png` (judged by content), `Cache-Control: no-store`, `X-Content-SHA256` the SHA-256 of the bytes. Same scope as `GET /eid/applications/{id}`: 404 `EID_APPLICATION_NOT_FOUND` outside the officer\'s unit; 404 `EID_FACE_IMAGE_NOT_FOUND` when no image is stored. Fingerprint templates are never returned. Audited (`eid.application-face-read`).',
+            params: IdParamsSchema,
+            produces: ['image/jpeg', 'image/png'],
+            response: {
+              200: {
+                description: 'The image bytes.',
+                content: {
+                  'image/jpeg': { schema: BinarySchema },
+                  'image/png': { schema: BinarySchema },
+                },
+              },
+            },
+          },
+        },
+        async (request, reply) => {
+          const image = await applicationImage(svc, staffOf(request), request.params.id, actorOf(request));
+          return reply.type(image.mediaType).header('cache-control', 'no-store').header('x-content-sha256', image.sha256).header('content-length', String(image.bytes.length)).send(image.bytes);
+        },
       );
 
       eid.post(

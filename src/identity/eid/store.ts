@@ -8,7 +8,8 @@
  *   rejected, activation_pending, active) with actor and time; a step happens once per
  *   application (unique), so two officers deciding at once cannot both succeed.
  * - `eid_biometrics`: face images, portraits and fingerprint templates, AES-256-GCM sealed
- *   (src/platform/crypto.ts) with their SHA-256; never returned by the API.
+ *   (src/platform/crypto.ts) with their SHA-256; only the face image or portrait is ever returned,
+ *   to police of the application's unit (`GET /eid/applications/{id}/face-image`, audited).
  * - `eid_accounts`: one live account per identification number and per phone number (partial
  *   unique indexes over accounts not revoked), credentials as Argon2id hashes, the TOTP secret sealed.
  * - `eid_account_events`: append-only lifecycle (created, activated, locked, unlocked, revoked,
@@ -444,6 +445,16 @@ export async function insertBiometrics(db: Db, rows: Omit<EidTables['eid_biometr
 export async function biometricsOf(db: Db, applicationId: number): Promise<{ kind: string; position: number | null; media_type: string; byte_size: number; sha256: string }[]> {
   const rows = await db.selectFrom('eid_biometrics').select(['kind', 'position', 'media_type', 'byte_size', 'sha256']).where('application_id', '=', applicationId).orderBy('id').execute();
   return rows.map((r) => ({ ...r, position: r.position === null ? null : Number(r.position), byte_size: Number(r.byte_size) }));
+}
+
+/**
+ * The sealed face image (level 1) or, failing that, the portrait (level 2) of an application, or
+ * undefined when neither is stored. Fingerprint templates are never selected here.
+ */
+export async function sealedImageOf(db: Db, applicationId: number): Promise<{ kind: 'face' | 'portrait'; media_type: string; byte_size: number; sha256: string; sealed: string } | undefined> {
+  const rows = await db.selectFrom('eid_biometrics').select(['kind', 'media_type', 'byte_size', 'sha256', 'sealed']).where('application_id', '=', applicationId).where('kind', 'in', ['face', 'portrait']).orderBy('id').execute();
+  const row = rows.find((r) => r.kind === 'face') ?? rows.find((r) => r.kind === 'portrait');
+  return row ? { ...row, kind: row.kind as 'face' | 'portrait', byte_size: Number(row.byte_size) } : undefined;
 }
 
 export interface QueueFilter {

@@ -148,7 +148,9 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
         scriptSrc: ["'self'"],
         // Ant Design injects its CSS-in-JS style elements at run time.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: images fetched with the session's token and shown through an object URL (the
+        // face image of an e-ID application, web/src/pages/eid/ApplicationPage.tsx).
+        imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         // No <base> element and no plugins anywhere (OWASP ASVS 5.0 §3.4.3).

@@ -23,7 +23,7 @@ import type {
   TotpEnrolmentSchema,
 } from '../../../../src/identity/eid/schemas.js';
 import type { ApplicationStatus, Channel } from '../../../../src/identity/eid/model.js';
-import { call, type CallOptions } from '../../api.js';
+import { call, fetchFile, type CallOptions } from '../../api.js';
 
 export type { AccountDto, ApplicationDetailDto, ApplicationDto, ApplicationQueueDto, HistoryDto, InPersonApplicationBody, OnlineApplicationBody, SessionDto };
 export type AccountDetailDto = Static<typeof AccountDetailSchema>;
@@ -80,6 +80,8 @@ export interface QueueQuery {
 
 export const listApplications = (q: QueueQuery, o: CallOptions) => call<ApplicationQueueDto>(`${BASE}/applications`, { ...o, query: { ...q } });
 export const getApplication = (id: number, o: CallOptions) => call<ApplicationDetailDto>(`${BASE}/applications/${id}`, o);
+/** `GET /eid/applications/{id}/face-image`: the face image (level 1) or portrait (level 2), decrypted; the read is audited. */
+export const getApplicationImage = async (id: number, o: CallOptions): Promise<Blob> => (await fetchFile(`${BASE}/applications/${id}/face-image`, `application-${id}`, o)).blob;
 export const decide = (id: number, body: DecisionBody, o: CallOptions) => call<ApplicationDetailDto>(`${BASE}/applications/${id}/decision`, { ...o, method: 'POST', json: body });
 
 /**
