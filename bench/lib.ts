@@ -28,7 +28,7 @@ function statCpuMs(stat: string): number {
 }
 
 /** CPU time (user + system) of process `pid` so far, in ms, from /proc (Linux). */
-function processCpuMs(pid: number | undefined): number | undefined {
+export function processCpuMs(pid: number | undefined): number | undefined {
   try {
     return statCpuMs(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {

@@ -127,14 +127,14 @@ function newestMtime(dir: string): number {
 export async function ensureBuilt(): Promise<void> {
   const entry = path.join(ROOT, 'dist/src/cli/entry.js');
   if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
-  process.stderr.write('crash trials: dist/ is older than src/: npm run build …\n');
+  process.stderr.write('trials: dist/ is older than src/: npm run build …\n');
   await new Promise<void>((resolve, reject) => {
     const b = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     b.on('exit', (code) => {
       if (code === 0) resolve();
       // Type errors still emit (others may be editing src/): go on with what was built, said so.
       else if (fs.existsSync(entry)) {
-        process.stderr.write(`crash trials: npm run build exited ${code}; running the dist/ it left\n`);
+        process.stderr.write(`trials: npm run build exited ${code}; running the dist/ it left\n`);
         resolve();
       } else reject(new Error(`npm run build exited ${code}`));
     });

@@ -24,6 +24,7 @@ import { createStaff } from '../../src/identity/index.js';
 import { todayInVietnam } from '../../src/platform/dates.js';
 import { BUILTIN_CATALOG, deployService, SAMPLE_FORMS } from '../../src/services/index.js';
 import { importUnitList, unitCodeExists, type UnitsTables } from '../../src/units/index.js';
+import type { AppContext } from '../../src/platform/module.js';
 import { ROOT } from '../lib.js';
 import { benchDir, openBenchContext, removeSqlite } from '../population/data.js';
 
@@ -73,20 +74,30 @@ export async function dossiersDb(count: number): Promise<string> {
   removeSqlite(file);
   const ctx = await openBenchContext(`sqlite:${file}`);
   try {
-    const db = ctx.db;
-    const cli = { kind: 'cli' as const, id: 'cli:bench' };
-    const today = todayInVietnam();
-    const inForce = await db.kysely.selectFrom('admin_units').select('code').where('code', '=', UNIT).where('valid_from', '<=', today).where('valid_until', '>=', today).executeTakeFirst();
-    if (!inForce) await importUnitList(db, UNIT_LIST_2025, { validFrom: FIRST_DAY, source: 'Quyết định 19/2025/QĐ-TTg', actor: cli });
-    await deployService(db, SERVICE, UNIT, FIRST_DAY, cli);
-    await saveAgency(dossierEnv(ctx), UNIT, { agencyCode: AGENCY, nameVi: 'Trung tâm Phục vụ hành chính công xã Cẩm Giang', headTitle: 'Chủ tịch UBND xã Cẩm Giang', headEmail: 'chutich.camgiang@haiphong.gov.vn' }, cli);
-    await createStaff(db, { username: OFFICER, password: OFFICER_PASSWORD, role: 'COMMUNE_OFFICER', unitCode: UNIT, unitDate: FIRST_DAY }, cli, (c) => unitCodeExists(db.as<UnitsTables>(), c));
+    await prepareCounter(ctx);
   } finally {
     await ctx.db.close();
   }
   bulkDossiers(file, count);
   console.log(`  ${count.toLocaleString('en')} dossiers stored in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return file;
+}
+
+/**
+ * What a counter submission needs, in `ctx`'s database (either engine): the communes of Thành phố
+ * Hải Phòng from 2025-07-01 (when not in force today), service {@link SERVICE} deployed at
+ * {@link UNIT}, the commune's receiving agency {@link AGENCY} and the one-stop officer
+ * {@link OFFICER}. Used by {@link dossiersDb} and by the load trials (trials/load.ts).
+ */
+export async function prepareCounter(ctx: AppContext): Promise<void> {
+  const db = ctx.db;
+  const cli = { kind: 'cli' as const, id: 'cli:bench' };
+  const today = todayInVietnam();
+  const inForce = await db.kysely.selectFrom('admin_units').select('code').where('code', '=', UNIT).where('valid_from', '<=', today).where('valid_until', '>=', today).executeTakeFirst();
+  if (!inForce) await importUnitList(db, UNIT_LIST_2025, { validFrom: FIRST_DAY, source: 'Quyết định 19/2025/QĐ-TTg', actor: cli });
+  await deployService(db, SERVICE, UNIT, FIRST_DAY, cli);
+  await saveAgency(dossierEnv(ctx), UNIT, { agencyCode: AGENCY, nameVi: 'Trung tâm Phục vụ hành chính công xã Cẩm Giang', headTitle: 'Chủ tịch UBND xã Cẩm Giang', headEmail: 'chutich.camgiang@haiphong.gov.vn' }, cli);
+  await createStaff(db, { username: OFFICER, password: OFFICER_PASSWORD, role: 'COMMUNE_OFFICER', unitCode: UNIT, unitDate: FIRST_DAY }, cli, (c) => unitCodeExists(db.as<UnitsTables>(), c));
 }
 
 /** The bulk INSERT … SELECT statements behind {@link dossiersDb}, on a raw connection in one transaction. */

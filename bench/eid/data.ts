@@ -20,6 +20,7 @@ import { createStaff } from '../../src/identity/index.js';
 import { needsRehash } from '../../src/identity/passwords.js';
 import { createCitizen } from '../../src/population/index.js';
 import { unitCodeExists, type UnitsTables } from '../../src/units/index.js';
+import type { AppContext } from '../../src/platform/module.js';
 import { benchDir, openBenchContext, removeSqlite } from '../population/data.js';
 
 export interface BenchAccount {
@@ -91,25 +92,7 @@ export async function eidSignInDb(count: number): Promise<string> {
   removeSqlite(file);
   const ctx = await openBenchContext(`sqlite:${file}`);
   try {
-    const svc = createEidService(ctx);
-    const cli = { kind: 'cli' as const, id: 'cli:bench' };
-    const police = await createStaff(ctx.db, { username: 'bench.congan.camhoang', password: 'Bench-Công-an-Cẩm-Hoàng', role: 'COMMUNE_POLICE', unitCode: CAM_HOANG, unitDate: UNIT_DATE }, cli, (code) => unitCodeExists(ctx.db.as<UnitsTables>(), code));
-    const policeActor = { kind: 'staff' as const, id: police.username, unitCode: CAM_HOANG, sourceIp: null };
-    const face = imageOf('faceImage', makePng(96, 96));
-    const make = async (i: number) => {
-      const c = citizen(i);
-      const created = await createCitizen(ctx.db, c.input, cli);
-      if (created.outcome !== 'created') throw new Error(`citizen ${i} not created: ${created.outcome}`);
-      const application = await applyOnline(svc, { pin: c.input.pin, fullName: c.input.fullName, dateOfBirth: c.input.dateOfBirth, sex: c.input.sex, phone: c.phone, faceImage: face }, applicantActor(null));
-      await decideApplication(svc, police, application.id, { decision: 'approve' }, policeActor);
-      await requestActivationCode(svc, { pin: c.input.pin, phone: c.phone }, null);
-      const sms = await ctx.db.kysely.selectFrom('outbox_messages').select('body').where('kind', '=', 'eid.otp').where('recipient', '=', `+84${c.phone.slice(1)}`).orderBy('id', 'desc').executeTakeFirst();
-      const code = /là (\d{6}),/.exec(String(sms?.body ?? ''))?.[1];
-      if (!code) throw new Error(`no activation code queued for account ${i}`);
-      await confirmActivation(svc, { pin: c.input.pin, phone: c.phone, code, password: c.password, passcode: c.passcode }, null);
-    };
-    // A few at a time: the Argon2id hashes of activation run on the libuv threadpool.
-    for (let i = 0; i < count; i += 4) await Promise.all(Array.from({ length: Math.min(4, count - i) }, (_, j) => make(i + j)));
+    await makeEidAccounts(ctx, count);
   } finally {
     await ctx.db.close();
   }
@@ -117,4 +100,32 @@ export async function eidSignInDb(count: number): Promise<string> {
   if (n !== count) throw new Error(`expected ${count} active accounts, found ${n}`);
   console.log(`  ${count} accounts made in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return file;
+}
+
+/**
+ * Makes the {@link benchAccounts} `0 … count - 1` in `ctx`'s database (either engine) through the
+ * real e-ID path: registry entry, online application, approval by a commune police officer of
+ * Xã Cẩm Hoàng (created here), SMS activation code read from the outbox, activation with password
+ * and passcode. Used by {@link eidSignInDb} and by the load trials (trials/load.ts).
+ */
+export async function makeEidAccounts(ctx: AppContext, count: number): Promise<void> {
+  const svc = createEidService(ctx);
+  const cli = { kind: 'cli' as const, id: 'cli:bench' };
+  const police = await createStaff(ctx.db, { username: 'bench.congan.camhoang', password: 'Bench-Công-an-Cẩm-Hoàng', role: 'COMMUNE_POLICE', unitCode: CAM_HOANG, unitDate: UNIT_DATE }, cli, (code) => unitCodeExists(ctx.db.as<UnitsTables>(), code));
+  const policeActor = { kind: 'staff' as const, id: police.username, unitCode: CAM_HOANG, sourceIp: null };
+  const face = imageOf('faceImage', makePng(96, 96));
+  const make = async (i: number) => {
+    const c = citizen(i);
+    const created = await createCitizen(ctx.db, c.input, cli);
+    if (created.outcome !== 'created') throw new Error(`citizen ${i} not created: ${created.outcome}`);
+    const application = await applyOnline(svc, { pin: c.input.pin, fullName: c.input.fullName, dateOfBirth: c.input.dateOfBirth, sex: c.input.sex, phone: c.phone, faceImage: face }, applicantActor(null));
+    await decideApplication(svc, police, application.id, { decision: 'approve' }, policeActor);
+    await requestActivationCode(svc, { pin: c.input.pin, phone: c.phone }, null);
+    const sms = await ctx.db.kysely.selectFrom('outbox_messages').select('body').where('kind', '=', 'eid.otp').where('recipient', '=', `+84${c.phone.slice(1)}`).orderBy('id', 'desc').executeTakeFirst();
+    const code = /là (\d{6}),/.exec(String(sms?.body ?? ''))?.[1];
+    if (!code) throw new Error(`no activation code queued for account ${i}`);
+    await confirmActivation(svc, { pin: c.input.pin, phone: c.phone, code, password: c.password, passcode: c.passcode }, null);
+  };
+  // A few at a time: the Argon2id hashes of activation run on the libuv threadpool.
+  for (let i = 0; i < count; i += 4) await Promise.all(Array.from({ length: Math.min(4, count - i) }, (_, j) => make(i + j)));
 }
