@@ -39,6 +39,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import SQLite from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { buildHttp, openContext } from '../src/app/app.js';
 import { verifyAuditChain } from '../src/platform/audit/audit.js';
@@ -247,8 +249,11 @@ const tally = (shots: Shot[]) => {
 // --- the site ----------------------------------------------------------------------------------------
 
 interface Site {
+  /** The database the server runs on (PostgreSQL stopped and restarted is a PostgreSQL trial only). */
+  engine: 'postgres' | 'sqlite';
   dir: string;
   env: Record<string, string>;
+  /** A PostgreSQL URL, or the SQLite file's path. */
   pgUrl: string;
   smsFile: string;
   filesDir: string;
@@ -298,7 +303,16 @@ async function seed(site: Site): Promise<void> {
   }
 }
 
+/** A read of the trial's database (PostgreSQL text; on SQLite without `::int` casts and with `?` placeholders). */
 async function sql<R = any>(site: Site, text: string, params: unknown[] = []): Promise<R[]> {
+  if (site.engine === 'sqlite') {
+    const db = new SQLite(site.pgUrl, { readonly: true });
+    try {
+      return db.prepare(text.replace(/::int/g, '').replace(/\$\d+/g, '?')).all(...params) as R[];
+    } finally {
+      db.close();
+    }
+  }
   const c = new pg.Client({ connectionString: site.pgUrl, connectionTimeoutMillis: 5000 });
   await c.connect();
   try {
@@ -417,7 +431,7 @@ async function redisTrial(site: Site, server: Server, redis: PrivateRedis): Prom
   const before: Shot[] = [];
   for (let i = 0; i < 11; i++) before.push(await staffTry('thu.matkhau1', wrong));
   console.log(`  Redis up, 11 wrong passwords: ${tally(before)}`);
-  record(name, 'postgres+redis', `Redis up: 11th wrong staff password answered ${before[10]!.status} ${before[10]!.code ?? ''}`, '429 RATE_LIMITED', before[10]!.status === 429 && before[10]!.code === 'RATE_LIMITED');
+  record(name, `${site.engine}+redis`, `Redis up: 11th wrong staff password answered ${before[10]!.status} ${before[10]!.code ?? ''}`, '429 RATE_LIMITED', before[10]!.status === 429 && before[10]!.code === 'RATE_LIMITED');
 
   // A one-time code sent while Redis is up (its sending is rate limited too).
   const after = Number((await sql<{ m: number | null }>(site, 'select max(id)::int as m from outbox_messages'))[0]?.m ?? 0);
@@ -448,17 +462,17 @@ async function redisTrial(site: Site, server: Server, redis: PrivateRedis): Prom
   const evaluatedCodes = codes.filter((s) => s.status === 400 || s.status === 409).length + (attempts1 - attempts0);
   console.log(`  Redis down, 30 wrong staff passwords: ${tally(guesses)}; right password: ${rightPassword.status} ${rightPassword.code ?? ''}`);
   console.log(`  Redis down, 30 wrong e-ID codes: ${tally(codes)}; right code: ${rightCode.status} ${rightCode.code ?? ''}; eid_codes.attempts ${attempts0} → ${attempts1}`);
-  record(name, 'postgres+redis', `Redis down: ${guesses.filter(refused).length}/30 wrong staff passwords and ${codes.filter(refused).length}/30 wrong e-ID codes refused 503 RATE_LIMIT_UNAVAILABLE with Retry-After`, '30/30 and 30/30', guesses.every(refused) && codes.every(refused));
-  record(name, 'postgres+redis', `guesses evaluated against the real password / code while Redis was down: ${evaluatedStaff} / ${evaluatedCodes}`, '0 / 0', evaluatedStaff === 0 && evaluatedCodes === 0);
+  record(name, `${site.engine}+redis`, `Redis down: ${guesses.filter(refused).length}/30 wrong staff passwords and ${codes.filter(refused).length}/30 wrong e-ID codes refused 503 RATE_LIMIT_UNAVAILABLE with Retry-After`, '30/30 and 30/30', guesses.every(refused) && codes.every(refused));
+  record(name, `${site.engine}+redis`, `guesses evaluated against the real password / code while Redis was down: ${evaluatedStaff} / ${evaluatedCodes}`, '0 / 0', evaluatedStaff === 0 && evaluatedCodes === 0);
   const fivehundreds = [...guesses, ...codes, rightPassword, rightCode].filter((s) => s.status >= 500 && s.status !== 503).length;
-  record(name, 'postgres+redis', `500s among the guarded requests: ${fivehundreds}; right password / right code while down: ${rightPassword.status} / ${rightCode.status} (fail closed)`, '0; 503 / 503', fivehundreds === 0 && rightPassword.status === 503 && rightCode.status === 503);
+  record(name, `${site.engine}+redis`, `500s among the guarded requests: ${fivehundreds}; right password / right code while down: ${rightPassword.status} / ${rightCode.status} (fail closed)`, '0; 503 / 503', fivehundreds === 0 && rightPassword.status === 503 && rightCode.status === 503);
 
   // Single sign-on: an authorization request stores an interaction in Redis (reported, not a target).
   const ssoDown = await ssoProbe(base);
   console.log(`  Redis down, single sign-on authorization request: ${ssoDown.status}${ssoDown.code ? ` ${ssoDown.code}` : ''} ${ssoDown.location ?? String(typeof ssoDown.body === 'string' ? ssoDown.body : JSON.stringify(ssoDown.body)).replace(/\s+/g, ' ').slice(0, 160)}`);
   // RFC 6749 §4.1.2.1: the portal gets `error=temporarily_unavailable` back (or a 503 page), never a 500.
   const ssoSentBack = ssoDown.status === 303 && ssoDown.location !== undefined && new URL(ssoDown.location).searchParams.get('error') === 'temporarily_unavailable';
-  record(name, 'postgres+redis', `Redis down: single sign-on authorization request (interaction kept in Redis) answered ${ssoDown.status}${ssoDown.code ? ` ${ssoDown.code}` : ''} ${ssoDown.location ? `→ ${new URL(ssoDown.location).search}` : ''} (Redis up: ${ssoUp.status})`, '303 error=temporarily_unavailable or 503', ssoSentBack || ssoDown.status === 503);
+  record(name, `${site.engine}+redis`, `Redis down: single sign-on authorization request (interaction kept in Redis) answered ${ssoDown.status}${ssoDown.code ? ` ${ssoDown.code}` : ''} ${ssoDown.location ? `→ ${new URL(ssoDown.location).search}` : ''} (Redis up: ${ssoUp.status})`, '303 error=temporarily_unavailable or 503', ssoSentBack || ssoDown.status === 503);
 
   // Features that do not need Redis keep working.
   const mix = requests(site, base);
@@ -466,7 +480,7 @@ async function redisTrial(site: Site, server: Server, redis: PrivateRedis): Prom
   for (let i = 0; i < 3; i++) for (const f of Object.values(mix)) others.push(await f());
   others.push(await shot(base, 'readyz', 'GET', '/readyz'));
   console.log(`  Redis down, other features: ${[...new Set(others.map((s) => s.kind))].map((k) => `${k} ${tally(others.filter((s) => s.kind === k))}`).join('; ')}`);
-  record(name, 'postgres+redis', `Redis down: ${others.filter(is2xx).length}/${others.length} unit, registry, dossier list, dashboard, intake and /readyz requests 2xx`, 'all', others.every(is2xx));
+  record(name, `${site.engine}+redis`, `Redis down: ${others.filter(is2xx).length}/${others.length} unit, registry, dossier list, dashboard, intake and /readyz requests 2xx`, 'all', others.every(is2xx));
 
   // Redis back: limits count again.
   await redis.start();
@@ -487,8 +501,8 @@ async function redisTrial(site: Site, server: Server, redis: PrivateRedis): Prom
   const code429 = codesBack.findIndex((x) => x.status === 429);
   const ssoBack = await ssoProbe(base);
   console.log(`  Redis restarted, single sign-on authorization request: ${ssoBack.status} ${ssoBack.location ?? ''}`);
-  record(name, 'postgres+redis', `Redis restarted: single sign-on authorization request answered ${ssoBack.status}`, `${ssoUp.status} as with Redis up`, ssoBack.status === ssoUp.status);
-  record(name, 'postgres+redis', `Redis restarted: limits count again after ${recoverS.toFixed(2)} s; 429 at wrong password #${staff429 + 1}, at wrong e-ID code #${code429 + 1}`, '429 by #11 (10 allowed) and #11 (10/h per phone)', staff429 >= 0 && staff429 <= 10 && code429 >= 0 && code429 <= 10);
+  record(name, `${site.engine}+redis`, `Redis restarted: single sign-on authorization request answered ${ssoBack.status}`, `${ssoUp.status} as with Redis up`, ssoBack.status === ssoUp.status);
+  record(name, `${site.engine}+redis`, `Redis restarted: limits count again after ${recoverS.toFixed(2)} s; 429 at wrong password #${staff429 + 1}, at wrong e-ID code #${code429 + 1}`, '429 by #11 (10 allowed) and #11 (10/h per phone)', staff429 >= 0 && staff429 <= 10 && code429 >= 0 && code429 <= 10);
 }
 
 /** `GET /oidc/auth` of the registered relying party (code flow with PKCE), redirects not followed. */
@@ -560,7 +574,7 @@ async function diskTrial(site: Site, server: Server, ballast: string): Promise<v
   const ok507 = (s: Shot | undefined) => s !== undefined && s.status === 507 && s.problem && s.code === 'ATTACHMENT_STORAGE_FULL';
   const vi = failed?.body?.detail as string | undefined;
   const en = failedEn?.body?.detail as string | undefined;
-  record(name, 'postgres', `upload #${i + 1} that did not fit: ${failed?.status ?? '-'} ${failed?.code ?? ''}, problem+json ${failed?.problem ?? false}; vi "${vi ?? ''}" / en "${en ?? ''}"`, '507 ATTACHMENT_STORAGE_FULL, vi and en', ok507(failed) && ok507(failedEn) && !!vi && !!en && vi !== en);
+  record(name, site.engine, `upload #${i + 1} that did not fit: ${failed?.status ?? '-'} ${failed?.code ?? ''}, problem+json ${failed?.problem ?? false}; vi "${vi ?? ''}" / en "${en ?? ''}"`, '507 ATTACHMENT_STORAGE_FULL, vi and en', ok507(failed) && ok507(failedEn) && !!vi && !!en && vi !== en);
 
   const consistency = async () => {
     const dbRows = await sql<{ sha256: string; size: string }>(site, 'select a.sha256, a.size from dossier_attachments a join dossiers d on d.id = a.dossier_id where d.code = $1', [code]);
@@ -579,7 +593,7 @@ async function diskTrial(site: Site, server: Server, ballast: string): Promise<v
   };
   const c1 = await consistency();
   console.log(`  after the failure: ${c1.rows} rows, ${c1.files} files, ${c1.tmp} in tmp/, ${c1.badFiles} files without a matching row or hash, ${c1.missing} rows without a file, ${c1.audits} audit entries`);
-  record(name, 'postgres', `after the failure: ${c1.files} files for ${c1.rows} rows (${stored.length} stored), ${c1.tmp} temporary, ${c1.badFiles} mismatched, ${c1.missing} missing`, 'files = rows = stored, 0 temporary, 0 mismatched, 0 missing', c1.files === c1.rows && c1.rows === stored.length && c1.tmp === 0 && c1.badFiles === 0 && c1.missing === 0);
+  record(name, site.engine, `after the failure: ${c1.files} files for ${c1.rows} rows (${stored.length} stored), ${c1.tmp} temporary, ${c1.badFiles} mismatched, ${c1.missing} missing`, 'files = rows = stored, 0 temporary, 0 mismatched, 0 missing', c1.files === c1.rows && c1.rows === stored.length && c1.tmp === 0 && c1.badFiles === 0 && c1.missing === 0);
 
   // Room again: the ballast goes, the same upload is stored whole.
   fs.rmSync(ballast);
@@ -588,7 +602,7 @@ async function diskTrial(site: Site, server: Server, ballast: string): Promise<v
   const view = await shot(server.base, 'dossier', 'GET', `/api/v1/dossiers/${code}`, undefined, officer);
   const listed = Array.isArray(view.body?.attachments) ? view.body.attachments.length : -1;
   console.log(`  space freed: upload #${i + 1} again ${again.status}; ${c2.rows} rows, ${c2.files} files, ${c2.tmp} in tmp/, ${c2.audits} audit entries; the dossier lists ${listed} attachments`);
-  record(name, 'postgres', `after freeing space: upload ${again.status}, ${c2.files} files = ${c2.rows} rows, ${c2.badFiles} mismatched, ${c2.missing} missing, ${c2.tmp} temporary`, '201, all consistent', again.status === 201 && c2.files === c2.rows && c2.rows === stored.length + 1 && c2.badFiles === 0 && c2.missing === 0 && c2.tmp === 0);
+  record(name, site.engine, `after freeing space: upload ${again.status}, ${c2.files} files = ${c2.rows} rows, ${c2.badFiles} mismatched, ${c2.missing} missing, ${c2.tmp} temporary`, '201, all consistent', again.status === 201 && c2.files === c2.rows && c2.rows === stored.length + 1 && c2.badFiles === 0 && c2.missing === 0 && c2.tmp === 0);
 
   // Not half-written: one audit entry per attachment, the dossier lists them all, the chain holds.
   const ctx = await openContext(loadConfig({ ...site.env, PORT: '0', LOG_LEVEL: 'silent' }), { seed: false });
@@ -598,10 +612,53 @@ async function diskTrial(site: Site, server: Server, ballast: string): Promise<v
   } finally {
     await ctx.db.close();
   }
-  record(name, 'postgres', `dossier: ${listed} attachments listed, ${c2.audits} attach audit entries, audit chain ${chainOk ? 'intact' : 'BROKEN'}`, `${c2.rows} = ${c2.rows}, intact`, listed === c2.rows && c2.audits === c2.rows && chainOk);
+  record(name, site.engine, `dossier: ${listed} attachments listed, ${c2.audits} attach audit entries, audit chain ${chainOk ? 'intact' : 'BROKEN'}`, `${c2.rows} = ${c2.rows}, intact`, listed === c2.rows && c2.audits === c2.rows && chainOk);
 }
 
 // --- the run --------------------------------------------------------------------------------------------
+
+/** Empties a Redis (the counters of the previous pass). */
+async function flushRedis(url: string): Promise<void> {
+  const c = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    await c.flushall();
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** A site on `engine` in `dir`: its environment, a 2 MiB tmpfs for attachments with a 400 KiB ballast file. */
+async function siteOn(engine: Site['engine'], dir: string, database: string, redisUrl: string, keyFile: string): Promise<Site & { ballast: string }> {
+  const disk = path.join(dir, 'disk');
+  await mountTmpfs(disk, '2m');
+  const ballast = path.join(disk, 'ballast.bin');
+  fs.writeFileSync(ballast, Buffer.alloc(400 * 1024));
+  const smsFile = path.join(dir, 'sms.jsonl');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    DATABASE_URL: engine === 'sqlite' ? `sqlite:${database}` : database,
+    REDIS_URL: redisUrl,
+    HOST: '127.0.0.1',
+    MOTCUA_DEMO: 'off',
+    MOTCUA_STAFF_TOTP: 'optional',
+    MOTCUA_DATA_KEY_FILE: keyFile,
+    LOG_LEVEL: 'warn',
+    MOTCUA_DATA_DIR: disk,
+    MOTCUA_FILES_DIR: path.join(disk, 'files'),
+    MOTCUA_ATTACHMENT_MAX_BYTES: '1000000',
+    MOTCUA_DOSSIER_MAX_BYTES: '20000000',
+    MOTCUA_WEB_DIR: path.join(ROOT, 'web/dist'),
+    MOTCUA_SMS_SINK: `file:${smsFile}`,
+    MOTCUA_MAIL_SINK: `file:${path.join(dir, 'mail.jsonl')}`,
+    MOTCUA_OUTBOX_POLL_MS: '50',
+    MOTCUA_UNITS_CACHE_MS: '0',
+    MOTCUA_PG_POOL_MAX: '5',
+    MOTCUA_PUBLIC_URL: 'https://dichvucong.haiphong.gov.vn',
+  };
+  const timeoutMs = loadConfig(env).dbTimeoutMs;
+  return { engine, dir, env, pgUrl: database, smsFile, filesDir: path.join(disk, 'files'), timeoutMs, tokens: { officer: '', admin: '' }, eid: { pin: '', national: '', e164: '' }, ballast };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -622,45 +679,35 @@ async function main(): Promise<void> {
   try {
     const db = await startPrivatePostgres(dir);
     const redis = await startPrivateRedis(dir);
-    const disk = path.join(dir, 'disk');
-    await mountTmpfs(disk, '2m');
-    const ballast = path.join(disk, 'ballast.bin');
-    fs.writeFileSync(ballast, Buffer.alloc(400 * 1024));
     const keyFile = path.join(dir, 'data-key');
     fs.writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
-    const smsFile = path.join(dir, 'sms.jsonl');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      HOST: '127.0.0.1',
-      MOTCUA_DEMO: 'off',
-      MOTCUA_STAFF_TOTP: 'optional',
-      MOTCUA_DATA_KEY_FILE: keyFile,
-      LOG_LEVEL: 'warn',
-      MOTCUA_DATA_DIR: disk,
-      MOTCUA_FILES_DIR: path.join(disk, 'files'),
-      MOTCUA_ATTACHMENT_MAX_BYTES: '1000000',
-      MOTCUA_DOSSIER_MAX_BYTES: '20000000',
-      MOTCUA_WEB_DIR: path.join(ROOT, 'web/dist'),
-      MOTCUA_SMS_SINK: `file:${smsFile}`,
-      MOTCUA_MAIL_SINK: `file:${path.join(dir, 'mail.jsonl')}`,
-      MOTCUA_OUTBOX_POLL_MS: '50',
-      MOTCUA_UNITS_CACHE_MS: '0',
-      MOTCUA_PG_POOL_MAX: '5',
-      MOTCUA_PUBLIC_URL: 'https://dichvucong.haiphong.gov.vn',
-    };
-    const timeoutMs = loadConfig(env).dbTimeoutMs;
-    const site: Site = { dir, env, pgUrl: db.url, smsFile, filesDir: path.join(disk, 'files'), timeoutMs, tokens: { officer: '', admin: '' }, eid: { pin: '', national: '', e164: '' } };
-    console.log(`fault trials: PostgreSQL ${db.url}, Redis ${redis.url}, attachments on tmpfs ${disk} (2 MiB), MOTCUA_DB_TIMEOUT_MS ${timeoutMs}, directory ${dir}`);
-    await seed(site);
-    server = await startServer(site);
-    const pid = server.child.pid;
-    await postgresTrial(site, server, db, 'fast', downSeconds);
-    await postgresTrial(site, server, db, 'immediate', downSeconds);
-    await redisTrial(site, server, redis);
-    await diskTrial(site, server, ballast);
+
+    // PostgreSQL: stopped and restarted under load, then Redis down, then the disk full.
+    const pgSite = await siteOn('postgres', dir, db.url, redis.url, keyFile);
+    console.log(`fault trials: PostgreSQL ${db.url}, Redis ${redis.url}, attachments on tmpfs ${pgSite.filesDir} (2 MiB), MOTCUA_DB_TIMEOUT_MS ${pgSite.timeoutMs}, directory ${dir}`);
+    await seed(pgSite);
+    server = await startServer(pgSite);
+    let pid = server.child.pid;
+    await postgresTrial(pgSite, server, db, 'fast', downSeconds);
+    await postgresTrial(pgSite, server, db, 'immediate', downSeconds);
+    await redisTrial(pgSite, server, redis);
+    await diskTrial(pgSite, server, pgSite.ballast);
+    if (server.child.pid !== pid || server.child.exitCode !== null) throw new Error('the server process changed during the trials');
+    await stopServer(server);
+    server = undefined;
+
+    // SQLite (the embedded default): Redis down and the disk full again, on a Redis emptied of the
+    // first pass's counters.
+    await flushRedis(redis.url);
+    const sqliteDir = path.join(dir, 'sqlite');
+    fs.mkdirSync(sqliteDir, { recursive: true });
+    const sqliteSite = await siteOn('sqlite', sqliteDir, path.join(sqliteDir, 'motcua.sqlite'), redis.url, keyFile);
+    console.log(`\nfault trials on SQLite ${sqliteSite.pgUrl}, attachments on tmpfs ${sqliteSite.filesDir} (2 MiB)`);
+    await seed(sqliteSite);
+    server = await startServer(sqliteSite);
+    pid = server.child.pid;
+    await redisTrial(sqliteSite, server, redis);
+    await diskTrial(sqliteSite, server, sqliteSite.ballast);
     if (server.child.pid !== pid || server.child.exitCode !== null) throw new Error('the server process changed during the trials');
   } finally {
     if (server) await stopServer(server);
