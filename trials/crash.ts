@@ -30,14 +30,11 @@
  * after the retries). The kill moments of activation and import aim within how long the work
  * took in an earlier trial that the kill came too late for ("kill after the end").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
@@ -50,16 +47,11 @@ import type { Api, AppContext } from '../src/platform/module.js';
 import { verifyRollups } from '../src/reports/rebuild.js';
 import { importCitizens } from '../src/population/importer.js';
 import { createCitizen } from '../src/population/index.js';
-import { createStaff, signInStaff } from '../src/identity/index.js';
-import { deployService, SAMPLE_FORMS } from '../src/services/index.js';
-import { importUnitList, unitCodeExists, type UnitsTables } from '../src/units/index.js';
-import { dossierEnv } from '../src/dossiers/access.js';
-import { saveAgency } from '../src/dossiers/agencies.js';
-import { AGENCY, HOA, UNIT_LIST_2025 } from '../src/dossiers/fixtures.js';
+import { signInStaff } from '../src/identity/index.js';
+import { SAMPLE_FORMS } from '../src/services/index.js';
 import { CAM_HOANG, makePng, person, pinFor, UNIT_DATE } from '../src/identity/eid/testing/fixtures.js';
+import { CHECKING_ENV, ensureBuilt, freshDatabase, INTAKE_SERVICE, kill9, killGroup, live, newKeyFile, runFromSource, seedCounter, sleep, spawnGroup, startServer, stopServer, trialEnv, type Server } from './lib.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const PG_URL = process.env.MOTCUA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLI = { kind: 'cli' as const, id: 'cli:crash-trials' };
 const STAFF_PASSWORD = 'Mot-cua-2026!';
 const CITIZEN_PASSWORD = 'Thu-nghiem-sap-2026';
@@ -67,7 +59,6 @@ const ACCOUNTS_PER_TRIAL = 4;
 const INTAKE_CLIENTS = 4;
 const IMPORT_ROWS = 2000;
 const IMPORT_BATCH = 50;
-const INTAKE_SERVICE = '1.004194';
 
 type Scenario = 'import' | 'intake' | 'activation';
 
@@ -111,36 +102,6 @@ class Rand {
   }
 }
 
-// --- the build -----------------------------------------------------------------------------------
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Runs `npm run build` when dist/ is missing or older than src/. */
-export async function ensureBuilt(): Promise<void> {
-  const entry = path.join(ROOT, 'dist/src/cli/entry.js');
-  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
-  process.stderr.write('trials: dist/ is older than src/: npm run build …\n');
-  await new Promise<void>((resolve, reject) => {
-    const b = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    b.on('exit', (code) => {
-      if (code === 0) resolve();
-      // Type errors still emit (others may be editing src/): go on with what was built, said so.
-      else if (fs.existsSync(entry)) {
-        process.stderr.write(`trials: npm run build exited ${code}; running the dist/ it left\n`);
-        resolve();
-      } else reject(new Error(`npm run build exited ${code}`));
-    });
-  });
-}
-
 // --- one engine's database, seeded ---------------------------------------------------------------
 
 interface Account {
@@ -165,73 +126,20 @@ interface Site {
   drop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function createSite(engine: Engine, activationTrials: number, keep: boolean): Promise<Site> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-crash-${engine}-`));
-  let url = `sqlite:${path.join(dir, 'crash.sqlite')}`;
-  let database: string | undefined;
-  if (engine === 'postgres') {
-    database = `motcua_crash_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    const u = new URL(PG_URL);
-    u.pathname = `/${database}`;
-    url = u.toString();
-  }
-  const keyFile = path.join(dir, 'data-key');
-  fs.writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  const fresh = await freshDatabase(engine, dir, 'motcua_crash', keep);
+  const url = fresh.url;
+  const keyFile = newKeyFile(dir);
   const smsFile = path.join(dir, 'sms.jsonl');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? os.tmpdir(),
-    DATABASE_URL: url,
-    HOST: '127.0.0.1',
-    MOTCUA_DEMO: 'off',
-    MOTCUA_STAFF_TOTP: 'optional',
-    MOTCUA_DATA_KEY_FILE: keyFile,
-    LOG_LEVEL: 'warn',
-    MOTCUA_DATA_DIR: dir,
-    MOTCUA_FILES_DIR: path.join(dir, 'files'),
-    MOTCUA_WEB_DIR: path.join(ROOT, 'web/dist'),
-    MOTCUA_SMS_SINK: `file:${smsFile}`,
-    MOTCUA_MAIL_SINK: `file:${path.join(dir, 'mail.jsonl')}`,
-    MOTCUA_OUTBOX_POLL_MS: '50',
-    MOTCUA_OUTBOX_LEASE_MS: '3000',
-    MOTCUA_UNITS_CACHE_MS: '0',
-    MOTCUA_PG_POOL_MAX: '5',
-    MOTCUA_PUBLIC_URL: 'https://dichvucong.haiphong.gov.vn',
-  };
+  const env = trialEnv(dir, url, keyFile, { ...CHECKING_ENV, MOTCUA_OUTBOX_LEASE_MS: '3000' });
   // The database made as `motcua serve` makes it at first start (migrations, built-in units and
   // catalogues), then what the scenarios need, with the project's own functions.
   const ctx = await openContext(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' }), { seed: true });
   const app = await buildHttp(ctx);
   await app.ready();
   const db = ctx.db;
-  await importUnitList(db, UNIT_LIST_2025, { validFrom: '2025-07-01', source: 'Quyết định 19/2025/QĐ-TTg', actor: CLI });
-  const staff: [string, 'ADMIN' | 'COMMUNE_OFFICER' | 'COMMUNE_POLICE', string | null, string][] = [
-    ['admin', 'ADMIN', null, '2025-07-01'],
-    ['canbo.camgiang', 'COMMUNE_OFFICER', '10888', '2025-07-01'],
-    ['congan.camhoang', 'COMMUNE_POLICE', CAM_HOANG, UNIT_DATE],
-  ];
-  for (const [username, role, unit, unitDate] of staff) {
-    await createStaff(db, { username, password: STAFF_PASSWORD, role, unitCode: unit, unitDate }, CLI, (c) => unitCodeExists(db.as<UnitsTables>(), c));
-  }
-  await deployService(db, INTAKE_SERVICE, '10888', '2025-07-01', CLI);
-  await saveAgency(dossierEnv(ctx), '10888', { agencyCode: AGENCY, nameVi: 'Trung tâm Phục vụ hành chính công xã Cẩm Giang', headTitle: 'Chủ tịch UBND xã Cẩm Giang', headEmail: 'chutich.camgiang@haiphong.gov.vn' }, CLI);
-  await createCitizen(db, HOA, CLI);
+  await seedCounter(ctx, STAFF_PASSWORD, CLI);
   const police = (await signInStaff(db, 'congan.camhoang', STAFF_PASSWORD, '127.0.0.1')).token;
   // Approved level-1 e-ID applications awaiting activation, four per activation trial.
   const accounts: Account[] = [];
@@ -263,17 +171,7 @@ async function createSite(engine: Engine, activationTrials: number, keep: boolea
     async drop() {
       await app.close();
       await ctx.db.close();
-      if (keep) {
-        process.stderr.write(`kept ${engine} database at ${url} (directory ${dir})\n`);
-        return;
-      }
-      if (database) {
-        const admin = new pg.Client({ connectionString: PG_URL });
-        await admin.connect();
-        await admin.query(`drop database if exists ${database} with (force)`);
-        await admin.end();
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      await fresh.drop();
     },
   };
   await signInAll(site);
@@ -284,90 +182,6 @@ async function createSite(engine: Engine, activationTrials: number, keep: boolea
 async function signInAll(site: Site): Promise<void> {
   site.tokens.officer = (await signInStaff(site.ctx.db, 'canbo.camgiang', STAFF_PASSWORD, '127.0.0.1')).token;
   site.tokens.admin = (await signInStaff(site.ctx.db, 'admin', STAFF_PASSWORD, '127.0.0.1')).token;
-}
-
-// --- the server as a child process -----------------------------------------------------------------
-
-export interface Server {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<void>;
-}
-
-/** Child processes alive: killed (their groups) when this process ends, whatever the way. */
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of live) killGroup(c);
-});
-
-/** How `motcua` is started: the compiled dist/, or src/ through tsx (`--from-source`: no build needed, slower starts). */
-let motcuaEntry: string[] = [path.join(ROOT, 'bin/motcua.js')];
-
-function spawnGroup(args: string[], env: Record<string, string>, log: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const fd = fs.openSync(log, 'a');
-  const child = spawn(process.execPath, [...motcuaEntry, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  live.add(child);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      live.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, exited };
-}
-
-/** SIGKILL to the whole process group of `child`. */
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `motcua serve` on a free port with `site.env`, logging to `site.dir`/server.log; resolves once /readyz answers 200. */
-export async function startServer(site: Pick<Site, 'dir' | 'env'>): Promise<Server> {
-  const port = await freePort();
-  const log = path.join(site.dir, 'server.log');
-  const { child, exited } = spawnGroup(['serve'], { ...site.env, PORT: String(port) }, log);
-  let gone = false;
-  const done = exited.then(() => void (gone = true));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (gone) throw new Error(`server exited at start; log ${log}:\n${fs.readFileSync(log, 'utf8').slice(-2000)}`);
-    if (Date.now() > deadline) {
-      killGroup(child);
-      throw new Error(`server not ready after 120 s; log ${log}`);
-    }
-    try {
-      const r = await fetch(`${base}/readyz`);
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(40);
-  }
-  return { child, base, exited: done };
-}
-
-async function kill9(s: Server): Promise<void> {
-  killGroup(s.child);
-  await s.exited;
-}
-
-export async function stopServer(s: Server): Promise<void> {
-  try {
-    process.kill(-s.child.pid!, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const t = setTimeout(() => killGroup(s.child), 15_000);
-  await s.exited;
-  clearTimeout(t);
 }
 
 // --- HTTP client -------------------------------------------------------------------------------------
@@ -865,7 +679,7 @@ export interface CrashOptions {
 /** Runs the trials; answers the tallies by `engine/scenario`. */
 export async function runCrashTrials(o: CrashOptions): Promise<Map<string, Tally>> {
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  motcuaEntry = o.fromSource ? ['--import', 'tsx', path.join(ROOT, 'src/cli/entry.ts')] : [path.join(ROOT, 'bin/motcua.js')];
+  runFromSource(o.fromSource === true);
   if (!o.noBuild && !o.fromSource) await ensureBuilt();
   const results = new Map<string, Tally>();
   for (const engine of o.engines) {

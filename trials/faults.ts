@@ -48,21 +48,16 @@ import { dataCipherFromEnv } from '../src/platform/crypto.js';
 import { loadConfig } from '../src/platform/config.js';
 import { binDir, postgresIds } from '../src/platform/testing/replica.js';
 import { createCitizen } from '../src/population/index.js';
-import { createStaff, signInStaff } from '../src/identity/index.js';
-import { deployService, SAMPLE_FORMS } from '../src/services/index.js';
+import { signInStaff } from '../src/identity/index.js';
+import { SAMPLE_FORMS } from '../src/services/index.js';
 import { ssoRuntime } from '../src/sso/runtime.js';
-import { importUnitList, unitCodeExists, type UnitsTables } from '../src/units/index.js';
-import { dossierEnv } from '../src/dossiers/access.js';
-import { saveAgency } from '../src/dossiers/agencies.js';
-import { AGENCY, HOA, UNIT_LIST_2025 } from '../src/dossiers/fixtures.js';
-import { CAM_HOANG, makePng, person, pinFor, UNIT_DATE } from '../src/identity/eid/testing/fixtures.js';
-import { ensureBuilt, freePort, sleep, startServer, stopServer, type Server } from './crash.js';
+import { HOA } from '../src/dossiers/fixtures.js';
+import { makePng, person, pinFor } from '../src/identity/eid/testing/fixtures.js';
+import { CHECKING_ENV, ensureBuilt, freePort, INTAKE_SERVICE, newKeyFile, seedCounter, sleep, startServer, stopServer, trialEnv, type Server } from './lib.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = { kind: 'cli' as const, id: 'cli:fault-trials' };
 const STAFF_PASSWORD = 'Mot-cua-2026!';
-const INTAKE_SERVICE = '1.004194';
 const CLIENTS = 4;
 /** A request not answered within this is counted as hung (far above any timeout under test). */
 const CLIENT_TIMEOUT_MS = 30_000;
@@ -269,20 +264,7 @@ async function seed(site: Site): Promise<void> {
   await app.ready();
   try {
     const db = ctx.db;
-    await importUnitList(db, UNIT_LIST_2025, { validFrom: '2025-07-01', source: 'Quyết định 19/2025/QĐ-TTg', actor: CLI });
-    const staff: [string, 'ADMIN' | 'COMMUNE_OFFICER' | 'COMMUNE_POLICE', string | null, string][] = [
-      ['admin', 'ADMIN', null, '2025-07-01'],
-      ['canbo.camgiang', 'COMMUNE_OFFICER', '10888', '2025-07-01'],
-      ['thu.matkhau1', 'COMMUNE_OFFICER', '10888', '2025-07-01'],
-      ['thu.matkhau2', 'COMMUNE_OFFICER', '10888', '2025-07-01'],
-      ['congan.camhoang', 'COMMUNE_POLICE', CAM_HOANG, UNIT_DATE],
-    ];
-    for (const [username, role, unit, unitDate] of staff) {
-      await createStaff(db, { username, password: STAFF_PASSWORD, role, unitCode: unit, unitDate }, CLI, (c) => unitCodeExists(db.as<UnitsTables>(), c));
-    }
-    await deployService(db, INTAKE_SERVICE, '10888', '2025-07-01', CLI);
-    await saveAgency(dossierEnv(ctx), '10888', { agencyCode: AGENCY, nameVi: 'Trung tâm Phục vụ hành chính công xã Cẩm Giang', headTitle: 'Chủ tịch UBND xã Cẩm Giang', headEmail: 'chutich.camgiang@haiphong.gov.vn' }, CLI);
-    await createCitizen(db, HOA, CLI);
+    await seedCounter(ctx, STAFF_PASSWORD, CLI, ['thu.matkhau1', 'thu.matkhau2']);
     // One approved level-1 e-ID application awaiting activation (its one-time code is guessed at).
     const police = (await signInStaff(db, 'congan.camhoang', STAFF_PASSWORD, '127.0.0.1')).token;
     const p = person({ pin: pinFor('female', 1985, 700_001), fullName: 'Trần Thị Bình An', dateOfBirth: '1985-03-02', sex: 'female' });
@@ -634,28 +616,14 @@ async function siteOn(engine: Site['engine'], dir: string, database: string, red
   const ballast = path.join(disk, 'ballast.bin');
   fs.writeFileSync(ballast, Buffer.alloc(400 * 1024));
   const smsFile = path.join(dir, 'sms.jsonl');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? os.tmpdir(),
-    DATABASE_URL: engine === 'sqlite' ? `sqlite:${database}` : database,
+  const env = trialEnv(dir, engine === 'sqlite' ? `sqlite:${database}` : database, keyFile, {
+    ...CHECKING_ENV,
     REDIS_URL: redisUrl,
-    HOST: '127.0.0.1',
-    MOTCUA_DEMO: 'off',
-    MOTCUA_STAFF_TOTP: 'optional',
-    MOTCUA_DATA_KEY_FILE: keyFile,
-    LOG_LEVEL: 'warn',
     MOTCUA_DATA_DIR: disk,
     MOTCUA_FILES_DIR: path.join(disk, 'files'),
     MOTCUA_ATTACHMENT_MAX_BYTES: '1000000',
     MOTCUA_DOSSIER_MAX_BYTES: '20000000',
-    MOTCUA_WEB_DIR: path.join(ROOT, 'web/dist'),
-    MOTCUA_SMS_SINK: `file:${smsFile}`,
-    MOTCUA_MAIL_SINK: `file:${path.join(dir, 'mail.jsonl')}`,
-    MOTCUA_OUTBOX_POLL_MS: '50',
-    MOTCUA_UNITS_CACHE_MS: '0',
-    MOTCUA_PG_POOL_MAX: '5',
-    MOTCUA_PUBLIC_URL: 'https://dichvucong.haiphong.gov.vn',
-  };
+  });
   const timeoutMs = loadConfig(env).dbTimeoutMs;
   return { engine, dir, env, pgUrl: database, smsFile, filesDir: path.join(disk, 'files'), timeoutMs, tokens: { officer: '', admin: '' }, eid: { pin: '', national: '', e164: '' }, ballast };
 }
@@ -679,8 +647,7 @@ async function main(): Promise<void> {
   try {
     const db = await startPrivatePostgres(dir);
     const redis = await startPrivateRedis(dir);
-    const keyFile = path.join(dir, 'data-key');
-    fs.writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+    const keyFile = newKeyFile(dir);
 
     // PostgreSQL: stopped and restarted under load, then Redis down, then the disk full.
     const pgSite = await siteOn('postgres', dir, db.url, redis.url, keyFile);

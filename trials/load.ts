@@ -54,13 +54,12 @@
  * request failed (non-2xx or socket error) or the anonymous RSS (RSS where /proc is missing)
  * shows a growth trend.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openContext } from '../src/app/app.js';
 import { createStaff, signInStaff } from '../src/identity/index.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -73,10 +72,8 @@ import { mean, percentile, processCpuMs } from '../bench/lib.js';
 import { prepareCounter, OFFICER, OFFICER_PASSWORD, SERVICE, UNIT as COUNTER_UNIT } from '../bench/dossiers/data.js';
 import { benchAccounts, makeEidAccounts, type BenchAccount } from '../bench/eid/data.js';
 import { populationCsv, REFERENCE_DATE, seededRandom } from '../bench/population/data.js';
-import { ensureBuilt, sleep, startServer, stopServer, type Server } from './crash.js';
+import { ensureBuilt, freshDatabase, newKeyFile, ROOT, sleep, startServer, stopServer, trialEnv, type Server } from './lib.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const PG_URL = process.env.MOTCUA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLI = { kind: 'cli' as const, id: 'cli:load-trials' };
 /** Verdict bounds of the soak's memory trend (see the module comment). */
 export const SLOPE_LIMIT_MB_MIN = 1;
@@ -112,49 +109,9 @@ interface Site {
 
 async function createSite(engine: Engine, people: number, accountCount: number, keep: boolean, log: (l: string) => void): Promise<Site> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-load-${engine}-`));
-  let url = `sqlite:${path.join(dir, 'load.sqlite')}`;
-  let database: string | undefined;
-  if (engine === 'postgres') {
-    database = `motcua_load_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    const u = new URL(PG_URL);
-    u.pathname = `/${database}`;
-    url = u.toString();
-  }
-  const drop = async () => {
-    if (keep) {
-      process.stderr.write(`kept ${engine} database at ${url} (directory ${dir})\n`);
-      return;
-    }
-    if (database) {
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const keyFile = path.join(dir, 'data-key');
-  fs.writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? os.tmpdir(),
-    DATABASE_URL: url,
-    HOST: '127.0.0.1',
-    MOTCUA_DEMO: 'off',
-    MOTCUA_STAFF_TOTP: 'optional',
-    MOTCUA_DATA_KEY_FILE: keyFile,
-    LOG_LEVEL: 'warn',
-    MOTCUA_DATA_DIR: dir,
-    MOTCUA_FILES_DIR: path.join(dir, 'files'),
-    MOTCUA_WEB_DIR: path.join(ROOT, 'web/dist'),
-    MOTCUA_SMS_SINK: `file:${path.join(dir, 'sms.jsonl')}`,
-    MOTCUA_MAIL_SINK: `file:${path.join(dir, 'mail.jsonl')}`,
-    MOTCUA_PUBLIC_URL: 'https://dichvucong.haiphong.gov.vn',
-  };
+  const fresh = await freshDatabase(engine, dir, 'motcua_load', keep);
+  const { url, drop } = fresh;
+  const env = trialEnv(dir, url, newKeyFile(dir));
   const seconds: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -518,7 +475,6 @@ export async function runLoadTrials(o: LoadOptions): Promise<EngineFigures[]> {
     let server: Server | undefined;
     try {
       server = await startServer(site);
-      const base = server.base;
       await runMix(site, server, WARM_UP_SECONDS, o.connections);
       log(`${engine}: load, ${o.loadSeconds} s at ${o.connections} connections…`);
       const load = await runMix(site, server, o.loadSeconds, o.connections);
