@@ -11,6 +11,7 @@
  * - {@link cellText}, {@link normalizeImportDate}, {@link normalizePhone} and {@link maskDigits}
  *   turn cells into the values and report texts the modules store. Every text is Unicode NFC.
  */
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
@@ -256,6 +257,41 @@ async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> 
   yield first;
   for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }
+
+/**
+ * Mends a race in exceljs 4.4's streaming reader, whose zip parser is unzipper 0.10 (0.12.5 is the
+ * same). unzipper's `Parse` emits `end` by hand as soon as its writable side finishes, which
+ * happens when it has read the zip's last record, not when its reader has taken the entries it
+ * already parsed. exceljs iterates those entries with a paused stream and stops at that `end`: if
+ * it is still spooling the worksheet to a temporary file (exceljs does so whenever the worksheet
+ * comes before `sharedStrings.xml` or `workbook.xml`, as in every file exceljs itself writes), the
+ * entries waiting in the stream's buffer (shared strings, workbook) are dropped and the read fails
+ * with "Cannot read properties of undefined (reading 'sheets')" or, worse, loses the shared
+ * strings. It happened on a loaded CI machine (a desk help-log import answered
+ * IMPORT_FILE_UNREADABLE for a good file) and is exceljs/exceljs#962's intermittent form.
+ * Here the hand-made `end` is replaced by ending the readable side (`push(null)`): Node then emits
+ * `end` once every buffered entry has been read, and a truncated zip still ends (with unzipper's
+ * FILE_ENDED error) instead of hanging. Applied once, to the `unzipper` module exceljs loads; a
+ * later unzipper without the hand-made `end` is left as it is (spreadsheets.test.ts keeps the race).
+ */
+function mendUnzipperEarlyEnd(): void {
+  const fromExceljs = createRequire(createRequire(import.meta.url).resolve('exceljs'));
+  const unzipper = fromExceljs('unzipper') as { Parse: (opts: object) => NodeJS.EventEmitter & { push(chunk: null): boolean }; __motcuaMended?: true };
+  if (unzipper.__motcuaMended) return;
+  const parse = unzipper.Parse;
+  unzipper.Parse = (opts: object) => {
+    const zip = parse(opts);
+    // Parse's constructor adds its listener after PullStream's own (which marks the input finished).
+    const early = zip.listeners('finish').find((l) => /emit\(['"]end['"]\)/.test(String(l)));
+    if (early) {
+      zip.removeListener('finish', early as (...args: unknown[]) => void);
+      zip.on('finish', () => zip.push(null));
+    }
+    return zip;
+  };
+  unzipper.__motcuaMended = true;
+}
+mendUnzipperEarlyEnd();
 
 /** The first worksheet of an XLSX file, through exceljs's streaming reader. */
 async function* xlsxRows(stream: Readable, file: string): AsyncGenerator<SheetRow> {
