@@ -12,6 +12,7 @@ import { deskCollectionCampaigns, deskModule } from '../desk/index.js';
 import { dossiersModule } from '../dossiers/index.js';
 import { createIdentityModule } from '../identity/index.js';
 import { populationModule } from '../population/index.js';
+import { portalModule } from '../portal/index.js';
 import { reportsModule } from '../reports/index.js';
 import { servicesModule } from '../services/index.js';
 import { ssoModule } from '../sso/index.js';
@@ -20,7 +21,7 @@ import { unitsModule } from '../units/index.js';
 /** The identity module, its e-ID applications checked against the desk's collection campaigns. */
 const identityModule = createIdentityModule({ campaigns: deskCollectionCampaigns });
 
-export const modules: PlatformModule[] = [unitsModule, calendarModule, identityModule, populationModule, ssoModule, servicesModule, dossiersModule, deskModule, reportsModule];
+export const modules: PlatformModule[] = [unitsModule, calendarModule, identityModule, populationModule, ssoModule, portalModule, servicesModule, dossiersModule, deskModule, reportsModule];
 
 export function allMigrations(): Migrations {
   const merged: Migrations = { ...auditMigrations, ...rollupMigrations, ...jobsMigrations };

@@ -18,13 +18,17 @@ import { createStaff, staffAuthProvider } from './staff.js';
 import { countStaff, identityMigrations, staffSealedColumns, type IdentityTables } from './store.js';
 import { eidCli } from './eid/cli.js';
 import { eidRoutes } from './eid/routes.js';
-import { checkSignIn, eidAuthProvider, isEidToken } from './eid/sessions.js';
-import { accountById, eidMigrations, eidSealedColumns, rehashPassword, type EidTables } from './eid/store.js';
+import { checkSignIn, eidAuthProvider, isEidToken, openSession, type SignInResult } from './eid/sessions.js';
+import { accountById, eidMigrations, eidSealedColumns, rehashPassword, signInAccountOf, type EidTables } from './eid/store.js';
 import { hashPassword, needsRehash } from './passwords.js';
 import { createEidService, type EidPlugins } from './eid/service.js';
 import { EID_ROLLUP_INDICATORS, recountEidIndicators } from './eid/rollups.js';
 import { scheduleDailyJob } from '../platform/jobs/index.js';
-import { nowUtc, todayInVietnam } from '../platform/dates.js';
+import { nowUtc, todayInVietnam, vietnamDateOf } from '../platform/dates.js';
+import { AppError } from '../platform/errors.js';
+import type { CitizenPrincipal } from '../platform/auth.js';
+import { registryFacts } from '../population/index.js';
+import { applyAutoLock } from './eid/accounts.js';
 import { PURGE_SESSIONS_JOB, PURGE_SESSIONS_TIME, purgeSessionsJob } from './purge.js';
 
 export { createStaff, changeStaffPassword, signInStaff, signInOrEnrolStaff, confirmStaffTotpEnrolment, resetStaffTotp, signOutStaff, staffAuthProvider, principalOf, staffAccount, type StaffSignInOptions, type StaffTotpEnrolment, type StaffTotpPolicy } from './staff.js';
@@ -64,6 +68,25 @@ export async function verifyCitizenSignIn(ctx: AppContext, input: { pin: string;
   // current parameters (only if nobody changed the password meanwhile).
   if (account.password_hash && needsRehash(account.password_hash)) await rehashPassword(svc.k, account.id, account.password_hash, await hashPassword(input.password), nowUtc());
   return { accountId: account.id, pin: account.pin, level: account.level as 1 | 2, amr };
+}
+
+/**
+ * For motcua's own citizen pages signing in through the single sign-on (src/portal): opens an e-ID
+ * session (the bearer token of `POST /api/v1/eid/sessions`) for the account with identification
+ * number `pin`, whose holder the provider has just signed in with the factors `amr`. The account is
+ * read again — it must still be active and not managed by a guardian, and the registry's automatic
+ * locks apply as at any sign-in. `replacing` (the citizen session the request came with) ends, and
+ * in single-device mode the sessions of other devices too. Errors: EID_CREDENTIALS_INVALID (401:
+ * no such account, or not active), EID_ACCOUNT_LOCKED (403, with the reason).
+ */
+export async function openCitizenSession(ctx: AppContext, input: { pin: string; amr: string[]; sourceIp: string | null; device: string | null; replacing?: CitizenPrincipal; via: string }): Promise<SignInResult> {
+  const svc = createEidService(ctx);
+  const found = await signInAccountOf(svc.k, input.pin);
+  const account = found?.account;
+  if (!account || account.guardian_account_id !== null || account.status === 'activation_pending' || account.status === 'revoked') throw new AppError('EID_CREDENTIALS_INVALID');
+  const lockReason = await applyAutoLock(svc, account, await registryFacts(svc.db, account.pin), vietnamDateOf(nowUtc()));
+  if (lockReason) throw new AppError('EID_ACCOUNT_LOCKED', { reason: lockReason }, { extensions: { lockReason } });
+  return openSession(svc, account, input.amr, { sourceIp: input.sourceIp, device: input.device, replacing: input.replacing, applicantName: found?.applicantName, via: input.via });
 }
 
 /** An e-ID account as other modules may see it: its number, level and whether it can be used now (active), or undefined. */

@@ -323,6 +323,8 @@ export const errorCatalogue = {
   SSO_INTERACTION_EXPIRED: def(400, 'Phiên đăng nhập đã hết hạn hoặc không còn; hãy quay lại cổng dịch vụ và bắt đầu lại.', 'The sign-in has expired or is gone; go back to the portal and start again.'),
   SSO_INTERACTION_FORGED: def(403, 'Yêu cầu không xuất phát từ trang đăng nhập này; hãy tải lại trang và thử lại.', 'The request did not come from this sign-in page; reload the page and try again.'),
   SSO_LEVEL_NOT_MET: def(403, '{portal} yêu cầu tài khoản định danh điện tử mức độ {required}; tài khoản này là mức độ {level}.', '{portal} requires a level-{required} e-ID account; this account is level {level}.'),
+  PORTAL_SIGN_IN_UNAVAILABLE: def(503, 'Đăng nhập qua hệ thống định danh chưa dùng được trên máy chủ này ({reason}); hãy đăng nhập trực tiếp bằng số định danh và mật khẩu.', 'Signing in through the identity system is not available on this server ({reason}); sign in directly with your number and password.'),
+  PORTAL_HANDOFF_INVALID: def(400, 'Mã chuyển phiên đăng nhập không đúng, đã dùng hoặc đã quá 2 phút; hãy đăng nhập lại.', 'The sign-in handoff code is wrong, used or older than 2 minutes; sign in again.'),
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

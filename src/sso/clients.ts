@@ -248,6 +248,21 @@ export class ClientRegistry implements ClientSource {
     };
   }
 
+  /**
+   * The secret of an active `client_secret_basic` client, opened — for a relying party that runs in
+   * this platform (motcua's own citizen pages, src/portal) and so holds the data key anyway.
+   * Undefined for another kind of client, a disabled one, or a secret sealed under a key not held.
+   */
+  async openSecret(id: string): Promise<string | undefined> {
+    const row = (await this.entry(id)).row;
+    if (!row?.secret_sealed || row.auth_method !== 'client_secret_basic') return undefined;
+    try {
+      return this.cipher.open(row.secret_sealed, secretContext(id)).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Registers a client. Errors: SSO_CLIENT_EXISTS (409), SSO_REDIRECT_URI_INVALID, SSO_SECTOR_INVALID, SSO_LOGO_INVALID, SSO_JWKS_REQUIRED, SSO_JWKS_INVALID (400). */
   async create(input: ClientInput, actor: AuditActor): Promise<{ client: ClientView; clientSecret: string | null }> {
     // The API's schema checks these too; the command line comes here directly.

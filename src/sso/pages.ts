@@ -143,6 +143,7 @@ function layout(lang: Language, title: string, body: string, portal?: { name: st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>

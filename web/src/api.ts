@@ -232,6 +232,44 @@ export async function citizenSignOut(options: CallOptions): Promise<void> {
   await send('/api/v1/eid/me/sessions/current', { ...options, auth: 'citizen', method: 'DELETE', accept: '*/*' });
 }
 
+// --- motcua's own pages through the single sign-on (src/portal) ------------------------------------------
+
+const CITIZEN_SIGN_OUT_KEY = 'motcua.citizenSignOut';
+
+/** `GET /portal/sign-in`: whether this server signs citizens in through the single sign-on, and if not why. */
+export function portalSignIn(options: CallOptions): Promise<{ available: boolean; reason: string | null }> {
+  return call('/api/v1/portal/sign-in', { ...options, auth: 'none' });
+}
+
+/** Where the browser goes to sign in through the single sign-on and come back to `next` (`level` 2 for a level-2 sign-in). */
+export function portalSignInHref(next: string, lang: string, level: 1 | 2 = 1): string {
+  const q = new URLSearchParams({ next, lang, ...(level === 2 ? { level: '2' } : {}) });
+  return `/api/v1/portal/sign-in/start?${q}`;
+}
+
+/** `POST /portal/sign-in/handoff`: the e-ID session a single sign-on opened, once (400 PORTAL_HANDOFF_INVALID). */
+export function claimPortalHandoff(code: string, options: CallOptions): Promise<{ token: string; expiresAt: string; signOutUrl: string }> {
+  return call('/api/v1/portal/sign-in/handoff', { ...options, auth: 'none', method: 'POST', json: { code } });
+}
+
+/** The provider's sign-out address of this tab's single sign-on, kept with the citizen's token. */
+export function citizenSignOutUrl(): string | undefined {
+  try {
+    return sessionStorage.getItem(CITIZEN_SIGN_OUT_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeCitizenSignOutUrl(url: string | null): void {
+  try {
+    if (url) sessionStorage.setItem(CITIZEN_SIGN_OUT_KEY, url);
+    else sessionStorage.removeItem(CITIZEN_SIGN_OUT_KEY);
+  } catch {
+    // Storage disabled: signing out ends the session here only.
+  }
+}
+
 // --- population registry ------------------------------------------------------------------------------
 
 /** A purpose of lookup from the catalogue (`GET /purposes`). */

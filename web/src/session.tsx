@@ -38,7 +38,15 @@ export interface CitizenSession {
    * (EID_CREDENTIALS_INVALID, EID_OTP_REQUIRED, EID_OTP_INVALID, EID_ACCOUNT_LOCKED, RATE_LIMITED…).
    */
   signIn: (pin: string, password: string, otp?: string) => Promise<CitizenMeDto>;
-  /** Ends the session on the server (best effort) and here. */
+  /**
+   * Takes the session a sign-in through the single sign-on opened (`/eid/signed-in#handoff=CODE`,
+   * src/portal), then loads the account; throws PORTAL_HANDOFF_INVALID.
+   */
+  adopt: (handoffCode: string) => Promise<CitizenMeDto>;
+  /**
+   * Ends the session on the server (best effort) and here; after a single sign-on the browser then
+   * goes to the provider, which asks whether to sign out of it too and comes back to `/eid/sign-in`.
+   */
   signOut: () => Promise<void>;
   /** Loads the account again (after a change: two-factor, lock) or after a failure to reach the server. */
   reload: () => void;
@@ -209,21 +217,33 @@ function useCitizenSession(): CitizenSession {
     return () => window.removeEventListener(api.CITIZEN_SESSION_EXPIRED, onExpired);
   }, []);
 
-  return useMemo<CitizenSession>(
-    () => ({
+  return useMemo<CitizenSession>(() => {
+    /** Keeps a new session's token and loads its account. */
+    const begin = async (token: string): Promise<CitizenMeDto> => {
+      api.storeCitizenToken(token);
+      try {
+        const account = await api.getCitizenMe({ lang });
+        setState({ status: 'signedIn', account });
+        return account;
+      } catch (err) {
+        api.storeCitizenToken(null);
+        throw err;
+      }
+    };
+    return {
       state,
       account: state.status === 'signedIn' ? state.account : undefined,
       signIn: async (pin, password, otp) => {
         const created = await api.citizenSignIn({ pin, password, ...(otp ? { otp } : {}) }, { lang });
-        api.storeCitizenToken(created.token);
-        try {
-          const account = await api.getCitizenMe({ lang });
-          setState({ status: 'signedIn', account });
-          return account;
-        } catch (err) {
-          api.storeCitizenToken(null);
-          throw err;
-        }
+        api.storeCitizenSignOutUrl(null);
+        return begin(created.token);
+      },
+      adopt: async (code) => {
+        const handoff = await api.claimPortalHandoff(code, { lang });
+        // A session of this tab from before (perhaps someone else's) ends first.
+        if (api.citizenToken()) await api.citizenSignOut({ lang }).catch(() => undefined);
+        api.storeCitizenSignOutUrl(handoff.signOutUrl);
+        return begin(handoff.token);
       },
       signOut: async () => {
         try {
@@ -231,11 +251,13 @@ function useCitizenSession(): CitizenSession {
         } catch {
           // Forgotten here anyway; the server lets the session expire.
         }
+        const provider = api.citizenSignOutUrl();
         api.storeCitizenToken(null);
+        api.storeCitizenSignOutUrl(null);
         setState({ status: 'anonymous', expired: false });
+        if (provider) window.location.assign(provider);
       },
       reload: () => setAttempt((n) => n + 1),
-    }),
-    [state, lang],
-  );
+    };
+  }, [state, lang]);
 }

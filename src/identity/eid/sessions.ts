@@ -114,10 +114,27 @@ export async function checkSignIn(svc: EidService, input: SignIn, sourceIp: stri
  * reason: citizen_request, police, card_expired, deceased, number_cancelled); RATE_LIMITED (429).
  */
 export async function signIn(svc: EidService, input: SignIn, sourceIp: string | null, replacing?: CitizenPrincipal): Promise<SignInResult> {
-  const device = input.device?.slice(0, 200) ?? null;
   const { account, amr, applicantName } = await checkSignIn(svc, input, sourceIp);
   const previousHash = account.password_hash!;
   const rehashed = needsRehash(previousHash) ? await hashPassword(input.password) : undefined;
+  return openSession(svc, account, amr, { sourceIp, device: input.device ?? null, replacing, applicantName, rehash: rehashed ? { previousHash, rehashed } : undefined });
+}
+
+/**
+ * Opens a session for an account whose holder has just proved who they are: by {@link signIn}, or
+ * through the single sign-on (motcua's own citizen pages as a relying party, src/portal), where
+ * `amr` are the factors the provider reported. `replacing` ends in the same transaction; with
+ * single-device mode the sessions of other devices end too; the sign-in goes into the account's
+ * usage history (`via` names the way, e.g. `single sign-on`). Answers the new token once.
+ */
+export async function openSession(
+  svc: EidService,
+  account: AccountRow,
+  amr: string[],
+  opts: { sourceIp: string | null; device: string | null; replacing?: CitizenPrincipal; applicantName?: string; rehash?: { previousHash: string; rehashed: string }; via?: string },
+): Promise<SignInResult> {
+  const { sourceIp, replacing, rehash } = opts;
+  const device = opts.device?.slice(0, 200) ?? null;
   const token = `${EID_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const sessionId = randomUUID();
   // An instant plus a whole number of hours is exact in UTC milliseconds, and Date#toISOString
@@ -128,16 +145,16 @@ export async function signIn(svc: EidService, input: SignIn, sourceIp: string | 
   const expiresAt = new Date(now + EID_SESSION_HOURS * 3_600_000).toISOString();
   const ended = await svc.db.transaction(async (trx) => {
     const k = trx as unknown as Db;
-    if (rehashed) await rehashPassword(k, account.id, previousHash, rehashed, createdAt);
+    if (rehash) await rehashPassword(k, account.id, rehash.previousHash, rehash.rehashed, createdAt);
     if (replacing && (await revokeSessions(k, replacing.accountId, createdAt, 'signed-in-again', { only: replacing.sessionId })).length > 0) {
       await insertUsage(k, { account_id: replacing.accountId, at: createdAt, action: 'session-ended', source_ip: sourceIp, device, session_id: replacing.sessionId, detail: 'a new sign-in from the same device' });
     }
     const ended = svc.ctx.config.eidSingleDevice ? await revokeSessions(k, account.id, createdAt, 'signed-in-on-another-device') : [];
     await insertSession(k, { id: sessionId, token_hash: tokenHash(token), account_id: account.id, created_at: createdAt, expires_at: expiresAt, revoked_at: null, revoke_reason: null, source_ip: sourceIp, device, amr: JSON.stringify(amr) });
-    await insertUsage(k, { account_id: account.id, at: createdAt, action: 'sign-in', source_ip: sourceIp, device, session_id: sessionId, detail: `${amr.join('+')}${ended.length > 0 ? `; ${ended.length} session(s) on other devices ended` : ''}` });
+    await insertUsage(k, { account_id: account.id, at: createdAt, action: 'sign-in', source_ip: sourceIp, device, session_id: sessionId, detail: `${amr.join('+')}${opts.via ? ` via ${opts.via}` : ''}${ended.length > 0 ? `; ${ended.length} session(s) on other devices ended` : ''}` });
     return ended;
   });
-  return { token, sessionId, expiresAt, amr, endedSessions: ended.length, account: await accountView(svc, account, svc.k, applicantName) };
+  return { token, sessionId, expiresAt, amr, endedSessions: ended.length, account: await accountView(svc, account, svc.k, opts.applicantName) };
 }
 
 /** The principal of a citizen's bearer token, when its session is live and its account active. */

@@ -5,10 +5,16 @@
  * part was wrong). An account the citizen locked themselves can be unlocked here with the passcode;
  * other locks send them to the police. Afterwards the citizen goes where they were sent from, else
  * to their account page.
+ *
+ * First of all, when the server offers it (`GET /api/v1/portal/sign-in`), the page signs in through
+ * the single sign-on as any portal does (src/portal): one button to the provider's pages, which
+ * come back through `/eid/signed-in`; a sign-in that came back without a session says why
+ * (`?sso=refused|expired|failed|locked|unavailable`).
  */
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input } from 'antd';
-import { ApiError } from '../../api.js';
+import { Alert, Button, Card, Divider, Form, Input } from 'antd';
+import { ApiError, portalSignIn, portalSignInHref } from '../../api.js';
+import { useRemote } from '../../useRemote.js';
 import { useI18n } from '../../i18n.js';
 import { Link, navigate, safeNext, useLocation } from '../../router.js';
 import { useSession } from '../../session.js';
@@ -21,6 +27,8 @@ interface Values {
   otp?: string;
   passcode?: string;
 }
+
+const SSO_REASONS = ['refused', 'expired', 'failed', 'locked', 'unavailable'] as const;
 
 export function CitizenSignInPage() {
   const { t, lang } = useI18n();
@@ -35,6 +43,9 @@ export function CitizenSignInPage() {
   const [unlocked, setUnlocked] = useState(false);
   const expired = citizen.state.status === 'anonymous' && citizen.state.expired;
   const justLocked = search.get('locked') === '1';
+  const sso = useRemote('portal-sign-in', (signal) => portalSignIn({ lang, signal }));
+  const ssoOffered = sso.data?.available === true;
+  const ssoReason = SSO_REASONS.find((r) => r === search.get('sso'));
   const map: FieldMap = { fields: { pin: { name: 'pin', label: t('eid.pin') }, password: { name: 'password', label: t('eid.password') }, otp: { name: 'otp', label: t('eid.otp') } }, codes: { EID_OTP_INVALID: 'otp' } };
 
   const submit = async (v: Values) => {
@@ -90,6 +101,16 @@ export function CitizenSignInPage() {
     <div className="eid-narrow">
       <PageHead title="eid.signIn.title" intro={t('eid.signIn.intro')} />
       <Card>
+        {ssoReason && <Alert type={ssoReason === 'refused' || ssoReason === 'locked' ? 'warning' : 'error'} showIcon title={t(`eid.signIn.sso.${ssoReason}`)} className="eid-sso-notice" />}
+        {ssoOffered && (
+          <div className="eid-sso">
+            <Button type="primary" size="large" block href={portalSignInHref(next, lang)}>
+              {t('eid.signIn.sso')}
+            </Button>
+            <p className="eid-aside muted">{t('eid.signIn.ssoHint')}</p>
+            <Divider plain>{t('eid.signIn.direct')}</Divider>
+          </div>
+        )}
         {justLocked && !locked && !unlocked && <Alert type="success" showIcon title={t('eid.signIn.justLocked')} />}
         {expired && !justLocked && error === undefined && <Alert type="warning" showIcon title={t('eid.signIn.expired')} />}
         {unlocked && <Alert type="success" showIcon title={t('eid.signIn.unlocked')} />}
@@ -114,7 +135,7 @@ export function CitizenSignInPage() {
               <Input.Password inputMode="numeric" autoComplete="off" maxLength={6} size="large" className="number" autoFocus />
             </Form.Item>
           )}
-          <Button type="primary" htmlType="submit" size="large" block loading={busy}>
+          <Button type={ssoOffered ? 'default' : 'primary'} htmlType="submit" size="large" block loading={busy}>
             {locked === 'citizen_request' ? t('eid.signIn.unlockAndSignIn') : t('eid.signIn.submit')}
           </Button>
         </Form>

@@ -17,6 +17,7 @@ import { PageLoading } from '../../components/PageLoading.js';
 const ApplyPage = lazy(() => import('./ApplyPage.js').then((m) => ({ default: m.ApplyPage })));
 const ActivatePage = lazy(() => import('./ActivatePage.js').then((m) => ({ default: m.ActivatePage })));
 const CitizenSignInPage = lazy(() => import('./CitizenSignInPage.js').then((m) => ({ default: m.CitizenSignInPage })));
+const SignedInPage = lazy(() => import('./SignedInPage.js').then((m) => ({ default: m.SignedInPage })));
 const AccountPage = lazy(() => import('./AccountPage.js').then((m) => ({ default: m.AccountPage })));
 const QueuePage = lazy(() => import('./QueuePage.js').then((m) => ({ default: m.QueuePage })));
 const ApplicationPage = lazy(() => import('./ApplicationPage.js').then((m) => ({ default: m.ApplicationPage })));
@@ -51,6 +52,7 @@ const ROUTES: EidRoute[] = [
   { path: '/eid/apply', key: 'eid-apply', title: 'eid.apply.title', page: () => <ApplyPage /> },
   { path: '/eid/activate', key: 'eid-activate', title: 'eid.activate.title', page: () => <ActivatePage /> },
   { path: '/eid/sign-in', key: 'eid-sign-in', title: 'eid.signIn.title', page: () => <CitizenSignInPage /> },
+  { path: '/eid/signed-in', key: 'eid-sign-in', title: 'eid.signedIn.title', page: () => <SignedInPage /> },
   { path: '/eid/account', key: 'eid-account', title: 'eid.account.title', page: () => <AccountPage /> },
   { path: '/eid/applications', key: 'eid-queue', title: 'eid.queue.title', page: () => <QueuePage /> },
   { path: '/eid/collect', key: 'eid-collect', title: 'eid.collect.title', page: () => <CollectPage /> },
