@@ -8,7 +8,7 @@ import { afterAll, expect, it } from 'vitest';
 import { forEachEngine } from '../platform/testing/engines.js';
 import { person, pinFor } from '../identity/eid/testing/fixtures.js';
 import { activeAccount, Browser, formOf, register, startSsoPlatform, type Page } from '../sso/testing.js';
-import { TX_COOKIE } from './relying-party.js';
+import { PortalRelyingParty, TX_COOKIE } from './relying-party.js';
 
 const an = person({ pin: pinFor('male', 1990, 1234), fullName: 'Nguyễn Văn An', dateOfBirth: '1990-05', sex: 'male' });
 const AN_PASSWORD = 'Hoàng-Xá-1990';
@@ -158,16 +158,26 @@ forEachEngine('portal: the citizen pages sign in through the single sign-on', se
     const admin = { authorization: `Bearer ${env().tokens.quantri}`, 'content-type': 'application/json', origin: env().origin };
     const off = await api('/sso/clients/motcua', { method: 'PATCH', headers: admin, body: JSON.stringify({ status: 'disabled' }) });
     expect(off.status).toBe(200);
-    // The relying party keeps its setup a minute: a new platform context sees it at once, this one within 60 s.
-    const { PortalRelyingParty } = await import('./relying-party.js');
+    // The relying party keeps its setup a minute: a new one sees the change at once, the routes' within 60 s.
     const rp = new PortalRelyingParty(env().ctx, env().app);
     expect(await rp.availability()).toEqual({ available: false, reason: 'disabled' });
     await expect(rp.start({ next: '/', level: 1, language: 'vi' })).rejects.toMatchObject({ code: 'PORTAL_SIGN_IN_UNAVAILABLE', status: 503 });
     await api('/sso/clients/motcua', { method: 'PATCH', headers: admin, body: JSON.stringify({ status: 'active' }) });
   });
 
+  it('names and marks the cookie Secure with the __Secure- prefix behind an https public URL', async () => {
+    const saved = env().ctx.config.publicUrl;
+    env().ctx.config.publicUrl = 'https://dichvucong.haiduong.gov.vn';
+    try {
+      const rp = new PortalRelyingParty(env().ctx, env().app);
+      expect(rp.cookieLine('abc')).toBe('__Secure-motcua_portal_tx=abc; Path=/api/v1/portal/sign-in; HttpOnly; SameSite=Lax; Max-Age=600; Secure');
+      expect(rp.cookieLine('')).toBe('__Secure-motcua_portal_tx=; Path=/api/v1/portal/sign-in; HttpOnly; SameSite=Lax; Max-Age=0; Secure');
+    } finally {
+      env().ctx.config.publicUrl = saved;
+    }
+  });
+
   it('is unavailable behind a plain-http public URL that is not loopback', async () => {
-    const { PortalRelyingParty } = await import('./relying-party.js');
     const saved = env().ctx.config.publicUrl;
     env().ctx.config.publicUrl = 'http://192.168.1.10:3000';
     try {

@@ -4,8 +4,8 @@
  * through `openid-client` as any portal would use it (OpenID Connect Core 1.0 §3.1).
  *
  * - `start`: a fresh state, nonce and code verifier, kept in a cookie sealed under the data key
- *   (`motcua_portal_tx`, HttpOnly, SameSite=Lax, path `/api/v1/portal/sign-in`, 10 minutes, Secure
- *   over https), and the authorization URL (scope `openid vn_pin`; `acr_values` level 2 when the
+ *   (`motcua_portal_tx`, HttpOnly, SameSite=Lax, path `/api/v1/portal/sign-in`, 10 minutes; over
+ *   https Secure and named `__Secure-motcua_portal_tx`), and the authorization URL (scope `openid vn_pin`; `acr_values` level 2 when the
  *   page needs it, which the provider then enforces).
  * - `finish`: the code exchanged for tokens with those checks (state, PKCE verifier, nonce, ID
  *   token signature, issuer and audience — all done by openid-client), the identification number
@@ -28,6 +28,8 @@ import { ensurePortalClient, type PortalClient } from './client.js';
 import { HANDOFF_SECONDS, insertHandoff, takeHandoff, type PortalTables } from './store.js';
 
 export const TX_COOKIE = 'motcua_portal_tx';
+/** The cookie's name: `__Secure-` prefixed over https (RFC 6265bis §4.1.3.1; OWASP ASVS 5.0 3.3.1). */
+export const txCookieName = (publicUrl: string) => (new URL(publicUrl).protocol === 'https:' ? `__Secure-${TX_COOKIE}` : TX_COOKIE);
 export const TX_COOKIE_PATH = '/api/v1/portal/sign-in';
 const TX_SECONDS = 600;
 const TX_CONTEXT = 'portal-tx';
@@ -143,7 +145,7 @@ export class PortalRelyingParty {
   /** The `Set-Cookie` line of the transaction cookie (`value` empty: delete it). */
   cookieLine(value: string): string {
     const secure = new URL(this.ctx.config.publicUrl).protocol === 'https:' ? '; Secure' : '';
-    return `${TX_COOKIE}=${value}; Path=${TX_COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${value ? TX_SECONDS : 0}${secure}`;
+    return `${txCookieName(this.ctx.config.publicUrl)}=${value}; Path=${TX_COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${value ? TX_SECONDS : 0}${secure}`;
   }
 
   /**

@@ -10,7 +10,7 @@
  */
 import { Type } from 'typebox';
 import type { Api, AppContext } from '../platform/module.js';
-import { PortalRelyingParty, cookieValue, TX_COOKIE } from './relying-party.js';
+import { PortalRelyingParty, cookieValue, txCookieName } from './relying-party.js';
 
 const TAGS = ['portal'];
 
@@ -62,7 +62,7 @@ export async function portalRoutes(api: Api, ctx: AppContext): Promise<void> {
     },
     async (request, reply) => {
       const device = typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null;
-      const to = await rp.finish({ cookie: cookieValue(request.headers.cookie, TX_COOKIE), callbackUrl: new URL(request.url, 'http://callback.invalid'), sourceIp: request.ip, device });
+      const to = await rp.finish({ cookie: cookieValue(request.headers.cookie, txCookieName(ctx.config.publicUrl)), callbackUrl: new URL(request.url, 'http://callback.invalid'), sourceIp: request.ip, device });
       return reply.header('set-cookie', rp.cookieLine('')).header('referrer-policy', 'no-referrer').redirect(to, 302);
     },
   );
