@@ -29,6 +29,7 @@ import { AppError } from '../platform/errors.js';
 import type { CitizenPrincipal } from '../platform/auth.js';
 import { registryFacts } from '../population/index.js';
 import { applyAutoLock } from './eid/accounts.js';
+import { lockReasonParams, type LockReason } from './eid/model.js';
 import { PURGE_SESSIONS_JOB, PURGE_SESSIONS_TIME, purgeSessionsJob } from './purge.js';
 
 export { createStaff, changeStaffPassword, signInStaff, signInOrEnrolStaff, confirmStaffTotpEnrolment, resetStaffTotp, signOutStaff, staffAuthProvider, principalOf, staffAccount, type StaffSignInOptions, type StaffTotpEnrolment, type StaffTotpPolicy } from './staff.js';
@@ -85,7 +86,7 @@ export async function openCitizenSession(ctx: AppContext, input: { pin: string; 
   const account = found?.account;
   if (!account || account.guardian_account_id !== null || account.status === 'activation_pending' || account.status === 'revoked') throw new AppError('EID_CREDENTIALS_INVALID');
   const lockReason = await applyAutoLock(svc, account, await registryFacts(svc.db, account.pin), vietnamDateOf(nowUtc()));
-  if (lockReason) throw new AppError('EID_ACCOUNT_LOCKED', { reason: lockReason }, { extensions: { lockReason } });
+  if (lockReason) throw new AppError('EID_ACCOUNT_LOCKED', lockReasonParams(lockReason as LockReason), { extensions: { lockReason } });
   return openSession(svc, account, input.amr, { sourceIp: input.sourceIp, device: input.device, replacing: input.replacing, applicantName: found?.applicantName, via: input.via });
 }
 

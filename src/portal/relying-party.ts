@@ -5,8 +5,9 @@
  *
  * - `start`: a fresh state, nonce and code verifier, kept in a cookie sealed under the data key
  *   (`motcua_portal_tx`, HttpOnly, SameSite=Lax, path `/api/v1/portal/sign-in`, 10 minutes; over
- *   https Secure and named `__Secure-motcua_portal_tx`), and the authorization URL (scope `openid vn_pin`; `acr_values` level 2 when the
- *   page needs it, which the provider then enforces).
+ *   https Secure and named `__Secure-motcua_portal_tx`), and the authorization URL (scope
+ *   `openid vn_pin`; `prompt=login`, so the provider asks for the password every time, as the
+ *   pages promise a sign-in that ends with the tab; `acr_values` level 2 when the page needs it).
  * - `finish`: the code exchanged for tokens with those checks (state, PKCE verifier, nonce, ID
  *   token signature, issuer and audience — all done by openid-client), the identification number
  *   read from userinfo, an e-ID session opened for its account (src/identity), and a one-time
@@ -136,6 +137,9 @@ export class PortalRelyingParty {
       code_challenge: await oidc.calculatePKCECodeChallenge(tx.verifier),
       code_challenge_method: 'S256',
       ui_locales: input.language,
+      // These pages promise that a sign-in ends with the tab (a shared phone at a commune hall):
+      // the provider asks for the password each time, whatever session it keeps for other portals.
+      prompt: 'login',
       ...(input.level === 2 ? { acr_values: acrOf(2) } : {}),
     });
     const cookie = ssoRuntime(this.ctx).cipher.seal(Buffer.from(JSON.stringify(tx), 'utf8'), TX_CONTEXT);
@@ -186,7 +190,8 @@ export class PortalRelyingParty {
       if (e instanceof AppError && e.code === 'EID_CREDENTIALS_INVALID') return back('failed');
       throw e;
     }
-    const signOutUrl = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: client.postLogoutUri });
+    // By client_id rather than id_token_hint: the address stays in the browser's history, the ID token should not.
+    const signOutUrl = oidc.buildEndSessionUrl(config, { client_id: client.clientId, post_logout_redirect_uri: client.postLogoutUri });
     const code = randomBytes(32).toString('base64url');
     const codeHash = sha256(code);
     const now = nowUtc();

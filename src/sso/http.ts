@@ -139,7 +139,12 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
       if (interaction.uid !== request.params.uid) return undefined;
       const client = await clients.active(String(interaction.params.client_id));
       if (!client) return undefined;
-      const lang = languageOf(request);
+      // The portal's `ui_locales` (OpenID Connect Core §3.1.2.1) before the browser's Accept-Language.
+      const asked = String(interaction.params.ui_locales ?? '')
+        .split(' ')
+        .map((l) => l.toLowerCase().split('-')[0])
+        .find((l): l is Language => l === 'vi' || l === 'en');
+      const lang = asked ?? languageOf(request);
       const portal: PortalInfo = { name: client.name, logoUri: client.logo_uri, purpose: lang === 'en' && client.purpose_en ? client.purpose_en : client.purpose, sector: client.sector };
       return { provider, interaction, client, portal, csrf: cipher.mac('sso-interaction-csrf', interaction.uid), lang };
     }

@@ -64,7 +64,7 @@ const T = {
     purpose: 'Mục đích',
     fields: 'Thông tin được chia sẻ từ Cơ sở dữ liệu quốc gia về dân cư',
     noFields: 'Không chia sẻ thông tin cá nhân nào: cổng chỉ biết bạn đã đăng nhập và mức độ tài khoản.',
-    pairwise: (sector: string) => `Cổng nhận một mã định danh riêng cho lĩnh vực ${sector}, không phải số định danh cá nhân của bạn (trừ khi số định danh có trong danh sách trên).`,
+    pairwise: (sector: string) => `Cổng nhận một mã định danh riêng cho lĩnh vực ${sector}, không phải số định danh cá nhân của bạn.`,
     remember: (days: number) => `Sự đồng ý được ghi nhớ ${days} ngày. Bạn có thể xem và rút lại bất cứ lúc nào trong mục “Chia sẻ dữ liệu” của tài khoản; mỗi lần chia sẻ đều được ghi vào nhật ký truy cập của bạn.`,
     agree: 'Đồng ý chia sẻ',
     refuse: 'Từ chối',
@@ -108,7 +108,7 @@ const T = {
     purpose: 'Purpose',
     fields: 'Information shared from the national population database',
     noFields: 'No personal information is shared: the portal only learns that you signed in and your account level.',
-    pairwise: (sector: string) => `The portal receives an identifier of its own for the sector ${sector}, not your identification number (unless the number is listed above).`,
+    pairwise: (sector: string) => `The portal receives an identifier of its own for the sector ${sector}, not your identification number.`,
     remember: (days: number) => `Your consent is remembered for ${days} days. You can see and withdraw it at any time under "Data sharing" in your account; every release is written to your access log.`,
     agree: 'Agree and share',
     refuse: 'Refuse',
@@ -189,10 +189,14 @@ export function loginPage(p: LoginPageInput): string {
   if (p.reasons.includes('assurance_level')) {
     const need = Math.max(p.details.required ?? 1, p.details.wanted ?? 1);
     const have = p.details.sessionLevel ?? null;
-    notices.push(t.stepUp(p.portal.name, need, have));
-    if (have !== null && (p.details.accountLevel ?? 0) >= need) notices.push(t.upgraded);
-    else if (need === 2) notices.push(t.howToLevel2);
-  } else if (p.reasons.some((r) => r === 'max_age' || r === 'login_prompt' || r === 'id_token_hint')) {
+    // A session already at the level asked (its account since locked, say) is only asked again.
+    if (have !== null && have >= need) notices.push(t.reauth);
+    else {
+      notices.push(t.stepUp(p.portal.name, need, have));
+      if (have !== null && (p.details.accountLevel ?? 0) >= need) notices.push(t.upgraded);
+      else if (need === 2) notices.push(t.howToLevel2);
+    }
+  } else if (!p.reasons.includes('no_session') && p.reasons.some((r) => r === 'max_age' || r === 'login_prompt' || r === 'id_token_hint')) {
     notices.push(t.reauth);
   } else if ((p.details.required ?? 1) === 2) {
     notices.push(t.stepUp(p.portal.name, 2, null));
@@ -238,8 +242,7 @@ export function consentPage(p: ConsentPageInput): string {
   const body = `<p>${escapeHtml(t.signedInAs(p.level))}</p>
 <dl><dt>${escapeHtml(t.purpose)}</dt><dd>${escapeHtml(p.portal.purpose)}</dd>
 <dt>${escapeHtml(t.fields)}</dt><dd>${list}</dd></dl>
-<p><small>${escapeHtml(t.pairwise(p.portal.sector))}</small></p>
-<p><small>${escapeHtml(t.remember(p.consentDays))}</small></p>
+${fields.includes(fieldLabels(['vn_pin'], p.lang, [])[0]!) ? '' : `<p><small>${escapeHtml(t.pairwise(p.portal.sector))}</small></p>\n`}<p><small>${escapeHtml(t.remember(p.consentDays))}</small></p>
 <form method="post" action="/oidc/interaction/${escapeHtml(p.uid)}/consent">
 <input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
 <button class="primary" type="submit" autofocus>${escapeHtml(t.agree)}</button>

@@ -45,9 +45,10 @@ export interface CitizenSession {
   adopt: (handoffCode: string) => Promise<CitizenMeDto>;
   /**
    * Ends the session on the server (best effort) and here; after a single sign-on the browser then
-   * goes to the provider, which asks whether to sign out of it too and comes back to `/eid/sign-in`.
+   * goes to the provider, which asks whether to sign out of it too and comes back to `/eid/sign-in`
+   * — unless `provider` is false (the account was just locked: the provider refuses it anyway).
    */
-  signOut: () => Promise<void>;
+  signOut: (options?: { provider?: boolean }) => Promise<void>;
   /** Loads the account again (after a change: two-factor, lock) or after a failure to reach the server. */
   reload: () => void;
 }
@@ -245,7 +246,7 @@ function useCitizenSession(): CitizenSession {
         api.storeCitizenSignOutUrl(handoff.signOutUrl);
         return begin(handoff.token);
       },
-      signOut: async () => {
+      signOut: async (options) => {
         try {
           await api.citizenSignOut({ lang });
         } catch {
@@ -255,7 +256,7 @@ function useCitizenSession(): CitizenSession {
         api.storeCitizenToken(null);
         api.storeCitizenSignOutUrl(null);
         setState({ status: 'anonymous', expired: false });
-        if (provider) window.location.assign(provider);
+        if (provider && options?.provider !== false) window.location.assign(provider);
       },
       reload: () => setAttempt((n) => n + 1),
     };

@@ -72,10 +72,16 @@ export function checkPasscode(passcode: string): void {
   if (steps.every((s) => s === 0) || steps.every((s) => s === 1) || steps.every((s) => s === -1)) throw new AppError('EID_PASSCODE_WEAK');
 }
 
-/** Checks a new password by NIST SP 800-63B. Errors: EID_PASSWORD_WEAK {reason}. */
+const WEAKNESS_WORDS = {
+  too_short: { reason: 'shorter than 8 characters', reason_vi: 'ngắn hơn 8 ký tự' },
+  too_long: { reason: 'longer than 128 characters', reason_vi: 'dài hơn 128 ký tự' },
+  common: { reason: 'a common, easily guessed password', reason_vi: 'là mật khẩu phổ biến, dễ đoán' },
+} as const;
+
+/** Checks a new password by NIST SP 800-63B. Errors: EID_PASSWORD_WEAK {reason, reason_vi: the weakness in words}. */
 export function checkPassword(password: string): void {
   const weakness = passwordWeakness(password);
-  if (weakness) throw new AppError('EID_PASSWORD_WEAK', { reason: weakness });
+  if (weakness) throw new AppError('EID_PASSWORD_WEAK', WEAKNESS_WORDS[weakness]);
 }
 
 /** The phone an activation code goes to, when the account awaits activation (new, upgrade or new phone). */

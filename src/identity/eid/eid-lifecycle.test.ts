@@ -65,7 +65,7 @@ forEachEngine('e-ID account lifecycle', setup, (env) => {
     const locked = await call('POST', '/api/v1/eid/me/lock', token, { passcode: PASSCODE });
     expect(locked.json()).toMatchObject({ status: 'locked', lockReason: 'citizen_request' });
     expect((await call('GET', '/api/v1/eid/me', token)).statusCode).toBe(401);
-    expect((await signIn(lan)).json()).toMatchObject({ status: 403, code: 'EID_ACCOUNT_LOCKED', lockReason: 'citizen_request' });
+    expect((await signIn(lan)).json()).toMatchObject({ status: 403, code: 'EID_ACCOUNT_LOCKED', lockReason: 'citizen_request', detail: 'Tài khoản định danh điện tử đang bị khóa (theo yêu cầu của chính bạn).' });
     // A wrong password on a locked account still says nothing about the lock.
     expect((await call('POST', '/api/v1/eid/sessions', undefined, { pin: lan.pin, password: 'không-phải-mật-khẩu' })).json().code).toBe('EID_CREDENTIALS_INVALID');
     expect((await call('POST', '/api/v1/eid/unlock', undefined, { pin: lan.pin, password: PASSWORD[lan.pin], passcode: '000111' })).json().code).toBe('EID_CREDENTIALS_INVALID');

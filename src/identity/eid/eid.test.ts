@@ -110,7 +110,7 @@ forEachEngine('e-ID accounts: apply, approve, activate, sign in', setup, (env) =
     expect(ask.json()).toEqual({ accepted: true, phoneMasked: '091****678', expiresInSeconds: 300, resendAfterSeconds: 60 });
     const code = await lastCode(env(), AN_PHONE);
     const weak = await call('POST', '/api/v1/eid/activations/confirm', undefined, { pin: an.pin, phone: '0912345678', code, password: 'password1', passcode: '482913' });
-    expect(weak.json()).toMatchObject({ status: 400, code: 'EID_PASSWORD_WEAK' });
+    expect(weak.json()).toMatchObject({ status: 400, code: 'EID_PASSWORD_WEAK', detail: 'Mật khẩu không đạt yêu cầu (là mật khẩu phổ biến, dễ đoán): tối thiểu 8 ký tự và không phải mật khẩu phổ biến.' });
     const trivial = await call('POST', '/api/v1/eid/activations/confirm', undefined, { pin: an.pin, phone: '0912345678', code, password: PASSWORD, passcode: '123456' });
     expect(trivial.json().code).toBe('EID_PASSCODE_WEAK');
     const none = await call('POST', '/api/v1/eid/activations/confirm', undefined, { pin: an.pin, phone: '0912345678', code });

@@ -30,3 +30,18 @@ export type RejectionReason = keyof typeof REJECTION_REASONS;
 /** Why an account is locked: by the citizen (lost phone), by police, or automatically from the registry. */
 export const LOCK_REASONS = ['citizen_request', 'police', 'card_expired', 'deceased', 'number_cancelled'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
+
+/** Each lock reason in both languages, for messages (an error's `reason` / `reason_vi`). */
+const LOCK_REASON_WORDS: Record<LockReason, { en: string; vi: string }> = {
+  citizen_request: { en: 'at your own request', vi: 'theo yêu cầu của chính bạn' },
+  police: { en: 'by the police', vi: 'do cơ quan công an khóa' },
+  card_expired: { en: 'the identity card has expired', vi: 'thẻ căn cước đã hết hạn' },
+  deceased: { en: 'the population registry records the holder as deceased', vi: 'Cơ sở dữ liệu quốc gia về dân cư ghi nhận người này đã mất' },
+  number_cancelled: { en: 'the identification number was cancelled', vi: 'số định danh cá nhân đã bị hủy' },
+};
+
+/** The params of EID_ACCOUNT_LOCKED for a lock reason: the reason in words in both languages. */
+export function lockReasonParams(reason: LockReason): { reason: string; reason_vi: string } {
+  const w = LOCK_REASON_WORDS[reason];
+  return { reason: w.en, reason_vi: w.vi };
+}

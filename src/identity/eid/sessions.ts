@@ -27,6 +27,7 @@ import { AppError } from '../../platform/errors.js';
 import { registryFacts } from '../../population/index.js';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords.js';
 import { accountView, applyAutoLock, type AccountView } from './accounts.js';
+import { lockReasonParams, type LockReason } from './model.js';
 import type { EidService } from './service.js';
 import { acceptTotp } from './totp.js';
 import { insertSession, insertUsage, liveSession, liveSessionsOf, rehashPassword, revokeSessions, signInAccountOf, type AccountRow, type Db, type EidTables } from './store.js';
@@ -88,7 +89,7 @@ export async function checkSignIn(svc: EidService, input: SignIn, sourceIp: stri
   const lockReason = await applyAutoLock(svc, account, await registryFacts(svc.db, account.pin), vietnamDateOf(nowUtc()));
   if (lockReason) {
     await insertUsage(svc.k, { account_id: account.id, at: nowUtc(), action: 'sign-in-refused', source_ip: sourceIp, device, session_id: null, detail: `account locked: ${lockReason}` });
-    throw new AppError('EID_ACCOUNT_LOCKED', { reason: lockReason }, { extensions: { lockReason } });
+    throw new AppError('EID_ACCOUNT_LOCKED', lockReasonParams(lockReason as LockReason), { extensions: { lockReason } });
   }
   const amr = ['pwd'];
   if (account.totp_secret) {

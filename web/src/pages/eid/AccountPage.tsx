@@ -225,8 +225,9 @@ function LockForm() {
     setError(undefined);
     try {
       await lockMyAccount(passcode, { lang });
-      // Every session ended with the lock, this one too.
-      await citizen.signOut();
+      // Every session ended with the lock, this one too; the sign-on refuses a locked account, so
+      // it is not asked whether to sign out as well (a question that only confused, in a trial).
+      await citizen.signOut({ provider: false });
       navigate('/eid/sign-in?locked=1');
     } catch (err) {
       setError(placeProblem(form, err, { fields: { passcode: { name: 'passcode', label: t('eid.passcode') } }, codes: { EID_PASSCODE_WRONG: 'passcode' } }));

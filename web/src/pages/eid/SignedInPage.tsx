@@ -43,7 +43,7 @@ export function SignedInPage() {
           </div>
         ) : (
           <>
-            {error === 'missing' ? <Alert type="error" showIcon title={t('eid.signIn.sso.expired')} /> : <FormProblem error={error} />}
+            {error === 'missing' ? <Alert type="error" showIcon title={t('eid.signedIn.missing')} /> : <FormProblem error={error} />}
             <div className="eid-actions">
               <LinkButton href={hrefOf('/eid/sign-in', { next })} type="primary">
                 {t('eid.signedIn.again')}
