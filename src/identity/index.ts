@@ -19,7 +19,7 @@ import { countStaff, identityMigrations, staffSealedColumns, type IdentityTables
 import { eidCli } from './eid/cli.js';
 import { eidRoutes } from './eid/routes.js';
 import { checkSignIn, eidAuthProvider, isEidToken, openSession, type SignInResult } from './eid/sessions.js';
-import { accountById, eidMigrations, eidSealedColumns, rehashPassword, signInAccountOf, type EidTables } from './eid/store.js';
+import { accountById, eidMigrations, eidSealedColumns, insertUsage, rehashPassword, revokeSessions, signInAccountOf, type Db as EidDb, type EidTables } from './eid/store.js';
 import { hashPassword, needsRehash } from './passwords.js';
 import { createEidService, type EidPlugins } from './eid/service.js';
 import { EID_ROLLUP_INDICATORS, recountEidIndicators } from './eid/rollups.js';
@@ -88,6 +88,20 @@ export async function openCitizenSession(ctx: AppContext, input: { pin: string; 
   const lockReason = await applyAutoLock(svc, account, await registryFacts(svc.db, account.pin), vietnamDateOf(nowUtc()));
   if (lockReason) throw new AppError('EID_ACCOUNT_LOCKED', lockReasonParams(lockReason as LockReason), { extensions: { lockReason } });
   return openSession(svc, account, input.amr, { sourceIp: input.sourceIp, device: input.device, replacing: input.replacing, applicantName: found?.applicantName, via: input.via });
+}
+
+/**
+ * Ends every live e-ID session of an account, in the caller's transaction (`db` may be one): for
+ * the single sign-on when the citizen withdraws the consent given to motcua's own citizen pages,
+ * whose sessions came through it. Each ended session gets a `session-ended` entry in the usage
+ * history with `detail`. Answers how many ended.
+ */
+export async function endCitizenSessions(db: Database['kysely'], accountId: number, reason: string, detail: string): Promise<number> {
+  const k = db as unknown as EidDb;
+  const now = nowUtc();
+  const ended = await revokeSessions(k, accountId, now, reason);
+  for (const id of ended) await insertUsage(k, { account_id: accountId, at: now, action: 'session-ended', source_ip: null, device: null, session_id: id, detail });
+  return ended.length;
 }
 
 /** An e-ID account as other modules may see it: its number, level and whether it can be used now (active), or undefined. */

@@ -8,9 +8,9 @@
  * public URL changes, its redirect URIs follow.
  */
 import { AppError } from '../platform/errors.js';
-import type { SsoRuntime } from '../sso/index.js';
+import { OWN_PAGES_CLIENT_ID, type SsoRuntime } from '../sso/index.js';
 
-export const PORTAL_CLIENT_ID = 'motcua';
+export const PORTAL_CLIENT_ID = OWN_PAGES_CLIENT_ID;
 const ACTOR = { kind: 'system', id: 'portal' } as const;
 
 export type PortalClient = { available: true; clientId: string; secret: string; redirectUri: string; postLogoutUri: string } | { available: false; reason: 'disabled' | 'public-url' | 'secret' };

@@ -122,6 +122,20 @@ forEachEngine('portal: the citizen pages sign in through the single sign-on', se
     expect(second.landing.searchParams.get('next')).toBe('/eid/account');
   });
 
+  it('ends the pages’ e-ID sessions when the citizen withdraws the consent given to them', async () => {
+    const b = new Browser(env().origin);
+    const { landing } = await throughProvider(b, '/api/v1/portal/sign-in/start', an.pin, AN_PASSWORD);
+    const { token } = (await (await claim(/handoff=([\w-]+)/.exec(landing.hash)![1]!)).json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}` };
+    const consents = (await (await api('/sso/consents', { headers: auth })).json()) as { items: { id: number; client: { id: string } }[] };
+    const mine = consents.items.find((c) => c.client.id === 'motcua')!;
+    const withdrawn = await api(`/sso/consents/${mine.id}`, { method: 'DELETE', headers: { ...auth, origin: env().origin } });
+    expect(withdrawn.status).toBe(204);
+    expect((await api('/eid/me', { headers: auth })).status).toBe(401);
+    // The next sign-in asks for the consent again.
+    expect((await throughProvider(new Browser(env().origin), '/api/v1/portal/sign-in/start', an.pin, AN_PASSWORD)).consentPage).toContain('Số định danh cá nhân');
+  });
+
   it('shows the provider’s pages in the language the page asked for (ui_locales), whatever the browser prefers', async () => {
     const b = new Browser(env().origin, 'vi-VN,vi;q=0.9');
     const login = await untilPage(b, await b.request('/api/v1/portal/sign-in/start?lang=en'));

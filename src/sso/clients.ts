@@ -27,6 +27,8 @@ import { isPortalScope, PORTAL_SCOPES, type PortalScope } from './scopes.js';
 import { clientById, clientSecretContext, deleteClientArtifacts, insertClient, listClients, updateClient, type AuthMethod, type ClientRow, type Db, type SigningAlg } from './store.js';
 
 export const CLIENT_ID_PATTERN = '^[a-z0-9][a-z0-9._-]{2,63}$';
+/** The client id of motcua's own citizen pages (registered by src/portal): withdrawing the consent given to it also ends their e-ID sessions. */
+export const OWN_PAGES_CLIENT_ID = 'motcua';
 const SECTOR_RE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

@@ -11,7 +11,9 @@ import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import { nowUtc } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
+import { endCitizenSessions } from '../identity/index.js';
 import { instantIn } from './adapter.js';
+import { OWN_PAGES_CLIENT_ID } from './clients.js';
 import { fieldLabels, isPortalScope, type PortalScope } from './scopes.js';
 import { clientsByIds, consentById, deleteGrantEverywhere, grantsOf, insertConsent, liveConsent, liveConsentsOf, revokeConsents, type ConsentRow, type Db } from './store.js';
 
@@ -92,10 +94,11 @@ export async function myConsents(db: Database, accountId: number, page: { offset
 
 /**
  * The citizen revokes consent `id`: it ends, and every grant, code and token the portal holds for
- * them is revoked in the same transaction. Errors: SSO_CONSENT_NOT_FOUND (404: not theirs, ended
+ * them is revoked in the same transaction; for motcua's own citizen pages (client `motcua`), every
+ * e-ID session of the citizen ends too (`endedSessions`). Errors: SSO_CONSENT_NOT_FOUND (404: not theirs, ended
  * or expired).
  */
-export async function revokeMyConsent(db: Database, who: { accountId: number; pin: string }, id: number, actor: AuditActor): Promise<{ revokedGrants: number }> {
+export async function revokeMyConsent(db: Database, who: { accountId: number; pin: string }, id: number, actor: AuditActor): Promise<{ revokedGrants: number; endedSessions: number }> {
   const row = await consentById(k(db), id);
   const now = nowUtc();
   if (!row || Number(row.account_id) !== who.accountId || row.revoked_at !== null || row.expires_at <= now) throw new AppError('SSO_CONSENT_NOT_FOUND', { id });
@@ -104,12 +107,14 @@ export async function revokeMyConsent(db: Database, who: { accountId: number; pi
     if ((await revokeConsents(t, who.accountId, row.client_id, now, 'revoked-by-citizen', id)) === 0) throw new AppError('SSO_CONSENT_NOT_FOUND', { id });
     const grants = await grantsOf(t, String(who.accountId), row.client_id);
     for (const g of grants) await deleteGrantEverywhere(t, String((JSON.parse(g.payload) as { jti: string }).jti), g.id);
+    // motcua's own citizen pages hold e-ID sessions, not the provider's tokens: those end too, as the page promises.
+    const endedSessions = row.client_id === OWN_PAGES_CLIENT_ID ? await endCitizenSessions(trx, who.accountId, 'consent-withdrawn', 'consent to the citizen pages withdrawn') : 0;
     await recordAudit(trx, {
       actor,
       action: 'sso.consent-revoked',
       subjects: [{ type: 'citizen', id: who.pin }, { type: 'sso-client', id: row.client_id }],
-      summary: `consent ${id} to ${row.client_id} revoked by the citizen; ${grants.length} grant(s) and their tokens revoked`,
+      summary: `consent ${id} to ${row.client_id} revoked by the citizen; ${grants.length} grant(s) and their tokens revoked${endedSessions > 0 ? `; ${endedSessions} e-ID session(s) of the citizen pages ended` : ''}`,
     });
-    return { revokedGrants: grants.length };
+    return { revokedGrants: grants.length, endedSessions };
   });
 }

@@ -21,6 +21,7 @@ export { rotateSigningKeys } from './keys.js';
 export { ACR_VALUES, acrOf, levelOfAcr } from './levels.js';
 export { PORTAL_SCOPES, SCOPE_CLAIMS, type PortalScope } from './scopes.js';
 export { issuerOf } from './provider.js';
+export { OWN_PAGES_CLIENT_ID } from './clients.js';
 
 export const ssoModule: PlatformModule = {
   name: 'sso',

@@ -71,6 +71,7 @@ const T = {
     signedInAs: (level: number) => `Bạn đã đăng nhập bằng tài khoản mức độ ${level}.`,
     errorTitle: 'Không thể tiếp tục đăng nhập',
     errorBack: 'Hãy quay lại cổng dịch vụ và thử lại.',
+    home: 'Về trang công dân của hệ thống',
     technical: 'Thông tin kỹ thuật',
     logoutTitle: 'Đăng xuất',
     logoutAsk: (p: string | undefined) => (p ? `${p} yêu cầu đăng xuất khỏi hệ thống định danh. Bạn có muốn đăng xuất không?` : 'Bạn có muốn đăng xuất khỏi hệ thống định danh không?'),
@@ -115,6 +116,7 @@ const T = {
     signedInAs: (level: number) => `You are signed in with a level-${level} account.`,
     errorTitle: 'Sign-in cannot continue',
     errorBack: 'Go back to the portal and try again.',
+    home: 'Go to the citizen pages of this system',
     technical: 'Technical details',
     logoutTitle: 'Sign out',
     logoutAsk: (p: string | undefined) => (p ? `${p} asks to sign you out of the e-ID system. Do you want to sign out?` : 'Do you want to sign out of the e-ID system?'),
@@ -260,6 +262,7 @@ export function errorPage(lang: Language, error: string, description?: string, m
   const text = message ?? t.errors[error] ?? t.errors.invalid_request!;
   const body = `<p class="error" role="alert">${escapeHtml(text)}</p>
 <p>${escapeHtml(t.errorBack)}</p>
+<p><a href="/eid/account">${escapeHtml(t.home)}</a></p>
 <details><summary>${escapeHtml(t.technical)}</summary><p><small><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</small></p></details>`;
   return layout(lang, t.errorTitle, body);
 }

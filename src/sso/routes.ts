@@ -113,7 +113,7 @@ export async function ssoRoutes(api: Api, rt: SsoRuntime): Promise<void> {
       schema: {
         tags: ['sso', 'e-ID'],
         summary: 'Withdraw a consent',
-        description: `${CITIZEN_AUTH} The portal's grants, codes and tokens for me are revoked at once; its next sign-in asks for consent again. 404 \`SSO_CONSENT_NOT_FOUND\` for a consent not mine, already withdrawn or expired. Audited.`,
+        description: `${CITIZEN_AUTH} The portal's grants, codes and tokens for me are revoked at once; its next sign-in asks for consent again. Withdrawing the consent given to motcua's own citizen pages (client \`motcua\`) also ends my e-ID sessions. 404 \`SSO_CONSENT_NOT_FOUND\` for a consent not mine, already withdrawn or expired. Audited.`,
         params: ConsentParamsSchema,
         response: { 204: Type.Null({ description: 'Withdrawn.' }) },
       },
