@@ -9,6 +9,7 @@ import { sanitizeFileName } from './attachments.js';
 import { dossierPlatform, OFFICER, OFFICER_ACTOR } from './fixtures.js';
 import { submitDossier } from './intake.js';
 import { takeAction } from './actions.js';
+import { LOOKUPS_PER_ADDRESS } from './tracking.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -155,6 +156,16 @@ forEachEngine('dossier attachments, tracking and register', dossierPlatform, (en
     expect((await get(`/api/v1/track/${code}`)).statusCode).toBe(200);
     expect((await get('/api/v1/track/H31.10888-260213-9999')).json().code).toBe('DOSSIER_NOT_FOUND');
     expect((await get('/api/v1/track/not-a-code')).json().errors[0]).toMatchObject({ field: 'params.code', code: 'FIELD_FORMAT' });
+  });
+
+  it('limits tracking lookups per address, found or not, so the sequence of codes cannot be walked', async () => {
+    const from = (ip: string, n: number) => env().app.inject({ method: 'GET', url: `/api/v1/track/H31.10888-240102-${String(n).padStart(4, '0')}`, remoteAddress: ip });
+    for (let n = 1; n <= LOOKUPS_PER_ADDRESS; n++) expect((await from('198.51.100.77', n)).statusCode).toBe(404);
+    const walked = await from('198.51.100.77', LOOKUPS_PER_ADDRESS + 1);
+    expect([walked.statusCode, walked.json().code]).toEqual([429, 'RATE_LIMITED']);
+    expect(Number(walked.headers['retry-after'])).toBeGreaterThan(500);
+    // Another address is not held up by it.
+    expect((await from('198.51.100.78', 1)).json().code).toBe('DOSSIER_NOT_FOUND');
   });
 
   it('exports the register (form 07) of a period as XLSX and PDF', async () => {

@@ -4,7 +4,8 @@
  * of the applicant only initials ("N.V.A.") — the full name only when the last four digits of the
  * applicant's phone are given and match (Decree 13/2023/NĐ-CP: no personal data beyond what the
  * purpose needs). Wrong digits are throttled per dossier (5 per hour, then an hour's block: 429),
- * so the four digits cannot be guessed; a shown name is audited.
+ * so the four digits cannot be guessed; lookups are limited per address ({@link LOOKUPS_PER_ADDRESS}
+ * in 10 minutes), so the sequence of codes cannot be walked; a shown name is audited.
  */
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import { todayInVietnam, vietnamDateOf } from '../platform/dates.js';
@@ -15,28 +16,45 @@ import { STATE_NAMES_VI, type DossierState, type FormNumber } from './model.js';
 import { dossierByCode, eventsOf, type DossiersTables } from './store.js';
 import { initials, isOverdue, type TrackingView } from './views.js';
 
-const throttles = new WeakMap<DossierEnv, Throttle>();
+const throttles = new WeakMap<DossierEnv, { digits: Throttle; address: Throttle }>();
 
-function throttleOf(env: DossierEnv): Throttle {
+/** Per dossier, wrong phone digits: 5 an hour. Per address, lookups of any code: {@link LOOKUPS_PER_ADDRESS} in 10 minutes. */
+function throttleOf(env: DossierEnv): { digits: Throttle; address: Throttle } {
   let t = throttles.get(env);
   if (!t) {
-    t = new Throttle({ name: 'dossier-track', points: 5, windowSeconds: 3600, blockSeconds: 3600 }, env.config.redisUrl);
+    t = {
+      digits: new Throttle({ name: 'dossier-track', points: 5, windowSeconds: 3600, blockSeconds: 3600 }, env.config.redisUrl),
+      address: new Throttle({ name: 'dossier-track-address', points: LOOKUPS_PER_ADDRESS, windowSeconds: 600, blockSeconds: 600 }, env.config.redisUrl),
+    };
     throttles.set(env, t);
   }
   return t;
 }
 
 /**
- * The public view of dossier `code`. Errors: DOSSIER_NOT_FOUND (404), RATE_LIMITED (429) after
- * too many wrong `phoneLast4`.
+ * Lookups one address may make in 10 minutes, found or not: dossier codes run in sequence
+ * (`H30.10897-230215-0002`), so without a limit anyone could list a commune's dossiers — their
+ * services, dates and applicants' initials (a trial did, 30 in a row). A citizen checks a few; a
+ * commune hall's shared address, a few dozen.
  */
-export async function trackDossier(env: DossierEnv, code: string, phoneLast4: string | undefined, actor: AuditActor): Promise<TrackingView> {
+export const LOOKUPS_PER_ADDRESS = 60;
+
+/**
+ * The public view of dossier `code`, looked up from `sourceIp`. Errors: DOSSIER_NOT_FOUND (404),
+ * RATE_LIMITED (429) after too many wrong `phoneLast4` or too many lookups from one address.
+ */
+export async function trackDossier(env: DossierEnv, code: string, phoneLast4: string | undefined, actor: AuditActor, sourceIp: string | null = null): Promise<TrackingView> {
   const db = env.db.as<DossiersTables>();
+  if (sourceIp) {
+    const { address } = throttleOf(env);
+    await address.check(sourceIp);
+    await address.fail(sourceIp);
+  }
   const d = await dossierByCode(db, code);
   if (!d) throw new AppError('DOSSIER_NOT_FOUND', { code });
   let showName = false;
   if (phoneLast4 !== undefined) {
-    const throttle = throttleOf(env);
+    const throttle = throttleOf(env).digits;
     await throttle.check(code);
     showName = d.applicant_phone !== null && d.applicant_phone.replace(/\D/g, '').endsWith(phoneLast4);
     if (!showName) await throttle.fail(code);
