@@ -134,8 +134,9 @@ function Shell() {
     ...deskMenuItems(t, session.can),
     ...eidMenuItems(t, session),
     ...ssoMenuItems(t, session.can),
-    // On a phone the header has no room for it: signing in is a menu entry there.
-    ...(!wide && !session.staff ? [{ key: 'sign-in', label: <Link href="/sign-in">{t('nav.signIn')}</Link> }] : []),
+    // On a phone the header has no room for it: staff sign in from a menu entry there, named as
+    // theirs (citizens have theirs under the e-ID account group; a trial took this one for it).
+    ...(!wide && !session.staff ? [{ key: 'sign-in', label: <Link href="/sign-in">{t('nav.staffSignIn')}</Link> }] : []),
   ];
   const menu = <Menu mode="inline" style={{ borderInlineEnd: 'none' }} selectedKeys={[key]} items={items} onClick={() => setDrawerOpen(false)} />;
 

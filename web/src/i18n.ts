@@ -76,6 +76,7 @@ const vi = {
   'nav.citizens': 'Tra cứu công dân',
   'nav.imports': 'Nhập danh sách',
   'nav.signIn': 'Đăng nhập',
+  'nav.staffSignIn': 'Đăng nhập (cán bộ)',
 
   'account.menu': 'Tài khoản: {name}',
   'account.unit': 'Đơn vị {code}',
@@ -346,6 +347,7 @@ const en: Messages = {
   'nav.citizens': 'Citizen lookup',
   'nav.imports': 'Import lists',
   'nav.signIn': 'Sign in',
+  'nav.staffSignIn': 'Sign in (staff)',
 
   'account.menu': 'Account: {name}',
   'account.unit': 'Unit {code}',

@@ -3,7 +3,7 @@
  * server's src/identity/eid/model.ts), status tags, the page frame, server problems placed on form
  * fields, and photos made ready for upload on a cheap phone.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button, Tag, Typography, type ButtonProps, type FormInstance } from 'antd';
 import { ACCOUNT_STATUSES, APPLICATION_STATUSES, CHANNELS, LOCK_REASONS, REJECTION_REASONS, type AccountStatus, type ApplicationStatus, type Channel, type LockReason, type RejectionReason } from '../../../../src/identity/eid/model.js';
 import { ApiError } from '../../api.js';
@@ -170,8 +170,20 @@ export function placeProblem(form: FormInstance, error: unknown, map: FieldMap):
 }
 
 /** The summary of a failed submission above its form (nothing when there is none). */
+/**
+ * The server's answer to a form, above the form. Brought into view when it appears (a phone user
+ * at the submit button saw nothing happen: the message was 464 px above the screen, in a trial).
+ */
 export function FormProblem({ error }: { error: unknown }) {
-  return error === undefined ? null : <ProblemAlert error={error} />;
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error !== undefined) box.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [error]);
+  return error === undefined ? null : (
+    <div ref={box} className="form-problem">
+      <ProblemAlert error={error} />
+    </div>
+  );
 }
 
 // --- photos -------------------------------------------------------------------------------------------
