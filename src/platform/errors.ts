@@ -32,7 +32,7 @@ export const errorCatalogue = {
   MEDIA_TYPE_UNSUPPORTED: def(415, 'Kiểu nội dung "{mediaType}" không được hỗ trợ.', 'Content type "{mediaType}" is not supported.'),
   ROUTE_NOT_FOUND: def(404, 'Không có địa chỉ {method} {path}.', 'There is no route {method} {path}.'),
   METHOD_NOT_ALLOWED: def(405, 'Phương thức {method} không dùng được cho địa chỉ này.', 'Method {method} is not allowed here.'),
-  RATE_LIMITED: def(429, 'Quá nhiều yêu cầu; vui lòng thử lại sau {retryAfter} giây.', 'Too many requests; try again in {retryAfter} seconds.'),
+  RATE_LIMITED: def(429, 'Quá nhiều yêu cầu; vui lòng thử lại sau {wait}.', 'Too many requests; try again in {wait}.'),
   UNAUTHENTICATED: def(401, 'Cần đăng nhập để thực hiện thao tác này.', 'You must sign in to do this.'),
   FORBIDDEN: def(403, 'Bạn không có quyền thực hiện thao tác này.', 'You are not allowed to do this.'),
   CROSS_SITE_REQUEST: def(403, 'Yêu cầu thay đổi dữ liệu gửi từ một trang web khác ({site}) bị từ chối.', 'A state-changing request sent from another website ({site}) was refused.'),

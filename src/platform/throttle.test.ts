@@ -2,7 +2,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
-import { Throttle } from './throttle.js';
+import { rateLimited, Throttle } from './throttle.js';
 
 const REDIS_URL = process.env.MOTCUA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -57,5 +57,13 @@ describe('Throttle over a reachable Redis', () => {
     expect((await refusal(t.fail('k'))).code).toBe('RATE_LIMITED');
     await t.reset('k');
     await expect(t.check('k')).resolves.toBeUndefined();
+  });
+});
+
+describe('RATE_LIMITED in words', () => {
+  it('says seconds up to 90 and whole minutes beyond, in both languages, with the exact Retry-After kept', () => {
+    expect([rateLimited(41).localized('vi'), rateLimited(1).localized('en')]).toEqual(['Quá nhiều yêu cầu; vui lòng thử lại sau 41 giây.', 'Too many requests; try again in 1 second.']);
+    const hour = rateLimited(3594);
+    expect([hour.localized('vi'), hour.localized('en'), hour.params.retryAfter]).toEqual(['Quá nhiều yêu cầu; vui lòng thử lại sau 60 phút.', 'Too many requests; try again in 60 minutes.', 3594]);
   });
 });

@@ -126,5 +126,16 @@ export function onRateLimited(listener: RejectionListener): () => void {
 
 function limited(res: RateLimiterRes, rule: string): AppError {
   for (const l of rejectionListeners) l(rule);
-  return new AppError('RATE_LIMITED', { retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+  return rateLimited(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+}
+
+/**
+ * RATE_LIMITED for a wait of `seconds` (the Retry-After header, RFC 9110 §10.2.3), said in words a
+ * person reads: seconds up to 90, else whole minutes rounded up ("thử lại sau 60 phút", not
+ * "sau 3594 giây", which a trial found).
+ */
+export function rateLimited(seconds: number): AppError {
+  const minutes = Math.ceil(seconds / 60);
+  const wait = seconds <= 90 ? { wait_vi: `${seconds} giây`, wait_en: `${seconds} ${seconds === 1 ? 'second' : 'seconds'}` } : { wait_vi: `${minutes} phút`, wait_en: `${minutes} minutes` };
+  return new AppError('RATE_LIMITED', { retryAfter: seconds, ...wait });
 }

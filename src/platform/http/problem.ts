@@ -164,7 +164,7 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
   }
   if (err.statusCode === 413) return new AppError('BODY_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? '' });
   if (err.statusCode === 415) return new AppError('MEDIA_TYPE_UNSUPPORTED', { mediaType: String(request.headers['content-type'] ?? '') });
-  if (err.statusCode === 429) return new AppError('RATE_LIMITED', { retryAfter: '' });
+  if (err.statusCode === 429) return new AppError('RATE_LIMITED', { retryAfter: '', wait_vi: 'ít phút', wait_en: 'a few minutes' });
   return undefined;
 }
 
