@@ -273,7 +273,7 @@ export const errorCatalogue = {
   EID_FACE_IMAGE_NOT_FOUND: def(404, 'Đề nghị số {id} không có ảnh khuôn mặt hoặc ảnh chân dung được lưu.', 'Application {id} has no stored face image or portrait.'),
   EID_APPLICATION_STEP_INVALID: def(409, 'Đề nghị số {id} đang ở trạng thái "{from}", không chuyển sang "{to}" được.', 'Application {id} is "{from}" and cannot move to "{to}".'),
   EID_CODE_INVALID: def(400, 'Mã xác thực không đúng.', 'The one-time code is wrong.'),
-  EID_CODE_EXPIRED: def(400, 'Mã xác thực đã hết hạn; hãy yêu cầu mã mới.', 'The one-time code has expired; ask for a new one.'),
+  EID_CODE_EXPIRED: def(400, 'Mã xác thực đã hết hạn hoặc đã có mã mới hơn được gửi; hãy dùng mã mới nhất hoặc yêu cầu mã mới.', 'The one-time code has expired or a newer one was sent; use the latest code or ask for a new one.'),
   EID_CODE_USED: def(409, 'Mã xác thực đã được dùng.', 'The one-time code has already been used.'),
   EID_CODE_ATTEMPTS_EXCEEDED: def(400, 'Đã nhập sai mã quá {max} lần; hãy yêu cầu mã mới.', 'The code was entered wrongly more than {max} times; ask for a new one.'),
   EID_PASSWORD_WEAK: def(400, 'Mật khẩu không đạt yêu cầu ({reason}): tối thiểu 8 ký tự và không phải mật khẩu phổ biến.', 'The password is not acceptable ({reason}): at least 8 characters and not a common password.'),

@@ -241,7 +241,10 @@ forEachEngine('e-ID bad input and abuse', setup, (env) => {
     // The code was sent six minutes ago.
     const account = await k().selectFrom('eid_accounts').select('id').where('pin', '=', people.khanh!.pin).executeTakeFirstOrThrow();
     await k().updateTable('eid_codes').set({ expires_at: new Date(Date.now() - 60_000).toISOString() }).where('account_id', '=', Number(account.id)).execute();
-    expect(await codeOf(await call('POST', '/api/v1/eid/activations/confirm', { payload: body }))).toBe('400 EID_CODE_EXPIRED');
+    const expired = await call('POST', '/api/v1/eid/activations/confirm', { payload: body });
+    expect(await codeOf(expired)).toBe('400 EID_CODE_EXPIRED');
+    // Also said of a code replaced by a newer one, so the words cover both.
+    expect(expired.json().detail).toBe('Mã xác thực đã hết hạn hoặc đã có mã mới hơn được gửi; hãy dùng mã mới nhất hoặc yêu cầu mã mới.');
     await k().updateTable('eid_codes').set({ expires_at: new Date(Date.now() + 240_000).toISOString() }).where('account_id', '=', Number(account.id)).execute();
     expect((await call('POST', '/api/v1/eid/activations/confirm', { payload: body })).json()).toMatchObject({ activated: true, level: 1 });
     expect(await codeOf(await call('POST', '/api/v1/eid/activations/confirm', { payload: body }))).toBe('409 EID_CODE_USED');

@@ -77,7 +77,9 @@ function Application({ id }: { id: number }) {
                 </Descriptions.Item>
                 <Descriptions.Item label={t('eid.app.check')} span={2}>
                   <span>
-                    {a.biometricCheck === 'matched' ? t('eid.app.check.matched') : t('eid.app.check.notVerified')} <span className="muted">({a.biometricChecker})</span>
+                    {a.biometricCheck === 'matched' ? t('eid.app.check.matched') : t('eid.app.check.notVerified')}{' '}
+                    {/* The built-in checker only stores the images; a vendor's checker is named as it names itself. */}
+                    <span className="muted">({a.biometricChecker.startsWith('builtin:') ? t('eid.app.checker.builtin') : a.biometricChecker})</span>
                   </span>
                 </Descriptions.Item>
                 {a.consentAt && <Descriptions.Item label={t('eid.collect.consent.label')}>{formatMoment(a.consentAt, lang)}</Descriptions.Item>}
