@@ -78,22 +78,32 @@ const TOKEN_KEY = 'motcua.session';
 /** Dispatched on `window` when the server no longer accepts the session's token. */
 export const SESSION_EXPIRED = 'motcua:session-expired';
 
-/** The bearer token of this tab's staff session (kept in `sessionStorage`), if any. */
-export function sessionToken(): string | undefined {
+/** A value kept for this tab (`sessionStorage`: it ends with the tab), if any. */
+function tabValue(key: string): string | undefined {
   try {
-    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+    return sessionStorage.getItem(key) ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-export function storeSessionToken(token: string | null): void {
+/** Keeps `value` for this tab, or forgets it (null). With storage disabled, nothing is kept: a session lasts until the page is reloaded. */
+function storeTabValue(key: string, value: string | null): void {
   try {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
+    if (value) sessionStorage.setItem(key, value);
+    else sessionStorage.removeItem(key);
   } catch {
-    // Storage disabled: the session lasts until the page is reloaded.
+    // Storage disabled.
   }
+}
+
+/** The bearer token of this tab's staff session (kept in `sessionStorage`), if any. */
+export function sessionToken(): string | undefined {
+  return tabValue(TOKEN_KEY);
+}
+
+export function storeSessionToken(token: string | null): void {
+  storeTabValue(TOKEN_KEY, token);
 }
 
 // --- the citizen's e-ID session token ---------------------------------------------------------------
@@ -105,20 +115,11 @@ export const CITIZEN_SESSION_EXPIRED = 'motcua:citizen-session-expired';
 
 /** The bearer token (`eid.…`) of this tab's citizen e-ID session (kept in `sessionStorage`), if any. */
 export function citizenToken(): string | undefined {
-  try {
-    return sessionStorage.getItem(CITIZEN_TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
+  return tabValue(CITIZEN_TOKEN_KEY);
 }
 
 export function storeCitizenToken(token: string | null): void {
-  try {
-    if (token) sessionStorage.setItem(CITIZEN_TOKEN_KEY, token);
-    else sessionStorage.removeItem(CITIZEN_TOKEN_KEY);
-  } catch {
-    // Storage disabled: the session lasts until the page is reloaded.
-  }
+  storeTabValue(CITIZEN_TOKEN_KEY, token);
 }
 
 // --- requests -------------------------------------------------------------------------------------
@@ -254,20 +255,11 @@ export function claimPortalHandoff(code: string, options: CallOptions): Promise<
 
 /** The provider's sign-out address of this tab's single sign-on, kept with the citizen's token. */
 export function citizenSignOutUrl(): string | undefined {
-  try {
-    return sessionStorage.getItem(CITIZEN_SIGN_OUT_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
+  return tabValue(CITIZEN_SIGN_OUT_KEY);
 }
 
 export function storeCitizenSignOutUrl(url: string | null): void {
-  try {
-    if (url) sessionStorage.setItem(CITIZEN_SIGN_OUT_KEY, url);
-    else sessionStorage.removeItem(CITIZEN_SIGN_OUT_KEY);
-  } catch {
-    // Storage disabled: signing out ends the session here only.
-  }
+  storeTabValue(CITIZEN_SIGN_OUT_KEY, url);
 }
 
 // --- population registry ------------------------------------------------------------------------------
