@@ -223,14 +223,7 @@ export class ClientRegistry implements ClientSource {
 
   private toMetadata(r: ClientRow): Record<string, unknown> {
     const v = clientView(r);
-    let secret: string | undefined;
-    if (r.auth_method === 'client_secret_basic' && r.secret_sealed) {
-      try {
-        secret = this.cipher.open(r.secret_sealed, secretContext(r.id)).toString('utf8');
-      } catch {
-        secret = undefined; // sealed under another data key: the portal needs a new secret
-      }
-    }
+    const secret = this.opened(r);
     return {
       client_id: r.id,
       client_name: r.name,
@@ -257,9 +250,14 @@ export class ClientRegistry implements ClientSource {
    */
   async openSecret(id: string): Promise<string | undefined> {
     const row = (await this.entry(id)).row;
-    if (!row?.secret_sealed || row.auth_method !== 'client_secret_basic') return undefined;
+    return row ? this.opened(row) : undefined;
+  }
+
+  /** A `client_secret_basic` row's secret, opened; undefined otherwise or when sealed under another data key (the portal then needs a new secret). */
+  private opened(r: ClientRow): string | undefined {
+    if (r.auth_method !== 'client_secret_basic' || !r.secret_sealed) return undefined;
     try {
-      return this.cipher.open(row.secret_sealed, secretContext(id)).toString('utf8');
+      return this.cipher.open(r.secret_sealed, secretContext(r.id)).toString('utf8');
     } catch {
       return undefined;
     }
