@@ -87,6 +87,20 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
 }
 
 /** The password of the staff accounts tests create. */
+/**
+ * A suite of the single sign-on's pages: the built UI, a platform whose OpenID Connect issuer is
+ * its own address (set once it listens, before the first request), a browser, and the screenshot
+ * folder.
+ */
+export async function startSignOnSuite(): Promise<{ platform: Platform; browser: Browser }> {
+  await ensureUiBuilt();
+  const platform = await startPlatform({ LOG_LEVEL: 'error' });
+  platform.ctx.config.publicUrl = platform.baseUrl;
+  const browser = await launchBrowser();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return { platform, browser };
+}
+
 export const STAFF_PASSWORD = 'Mot-cua-2023!';
 const TEST_ACTOR = { kind: 'cli' as const, id: 'e2e' };
 

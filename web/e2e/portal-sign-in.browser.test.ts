@@ -9,11 +9,10 @@
  * Accessibility (axe-core: no serious or critical violation) and phone (390×844) and laptop
  * screenshots into var/screenshots/.
  */
-import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { person, pinFor } from '../../src/identity/eid/testing/fixtures.js';
-import { addCitizen, addEidAccount, addStaff, AxeFindings, ensureUiBuilt, expectNoSideScroll, LAPTOP, launchBrowser, resizeTo, screenshot, SCREENSHOTS, textOf, withPage, type Platform, startPlatform } from './harness.js';
+import { addCitizen, addEidAccount, addStaff, AxeFindings, expectNoSideScroll, LAPTOP, resizeTo, screenshot, textOf, startSignOnSuite, withPage, type Platform } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 const CAM_HOANG = '10897';
@@ -24,12 +23,7 @@ let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform({ LOG_LEVEL: 'error' });
-  // The issuer is the platform's own address, known once it listens (before the first request).
-  platform.ctx.config.publicUrl = platform.baseUrl;
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startSignOnSuite());
   await addStaff(platform.ctx, { username: 'congan.camhoang', role: 'COMMUNE_POLICE', unitCode: CAM_HOANG, displayName: 'Công an xã Cẩm Hoàng' });
   await addCitizen(platform.ctx, person(MAI));
   await addEidAccount(platform, MAI, MAI_PASSWORD, 'congan.camhoang');

@@ -11,13 +11,12 @@
  * confirmation, and it is gone from the API too. Accessibility (axe-core: no serious or critical
  * violation) and phone (390×844) and laptop screenshots into var/screenshots/.
  */
-import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { person, pinFor } from '../../src/identity/eid/testing/fixtures.js';
 import { ssoRuntime } from '../../src/sso/runtime.js';
 import { signIn } from '../../src/sso/testing.js';
-import { addCitizen, addEidAccount, addStaff, AxeFindings, ensureUiBuilt, expectNoSideScroll, LAPTOP, launchBrowser, resizeTo, screenshot, SCREENSHOTS, settled, signInCitizen, signInStaff, startPlatform, textOf, withPage, type Platform } from './harness.js';
+import { addCitizen, addEidAccount, addStaff, AxeFindings, expectNoSideScroll, LAPTOP, resizeTo, screenshot, settled, signInCitizen, signInStaff, textOf, startSignOnSuite, withPage, type Platform } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 const CAM_HOANG = '10897';
@@ -38,12 +37,7 @@ let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform({ LOG_LEVEL: 'error' });
-  // The issuer is the platform's own address, known once it listens (before the first request).
-  platform.ctx.config.publicUrl = platform.baseUrl;
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startSignOnSuite());
   const { ctx } = platform;
   await addStaff(ctx, { username: 'quantri', role: 'ADMIN', unitCode: null, displayName: 'Quản trị hệ thống' });
   await addStaff(ctx, { username: 'congan.camhoang', role: 'COMMUNE_POLICE', unitCode: CAM_HOANG, displayName: 'Công an xã Cẩm Hoàng' });
