@@ -20,6 +20,8 @@ forEachEngine('dossier intake', dossierPlatform, (env) => {
     const r = await submitDossier(env().env, OFFICER, OFFICER_ACTOR, counterBody(), { now: '2026-02-13T03:00:00Z' });
     expect(r.replayed).toBe(false);
     expect(r.receipt).toMatchObject({ code: `${AGENCY}-260213-0001`, state: 'submitted', channel: 'counter', filedBy: 'self', unitCode: '10888', agencyCode: AGENCY, submittedAt: '2026-02-13T03:00:00Z', lockedFields: [] });
+    // Named as a citizen knows them, not only by codes (a trial read "H31.10888 (10888)" on the receipt).
+    expect(r.receipt).toMatchObject({ unitName: 'Xã Cẩm Giang', agencyName: 'Trung tâm Phục vụ hành chính công xã Cẩm Giang' });
     expect(r.receipt.service).toMatchObject({ code: '1.004194', version: 1, nameVi: 'Đăng ký tạm trú', sector: 'police' });
     expect(r.receipt.trackingUrl).toBe(`https://dichvucong.haiphong.gov.vn/tra-cuu/${AGENCY}-260213-0001`);
     const row = await dossierByCode(env().ctx.db.as<DossiersTables>(), r.receipt.code);

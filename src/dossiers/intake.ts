@@ -68,7 +68,11 @@ export interface SubmissionReceipt {
   filedBy: 'self' | 'on_behalf';
   service: { code: string; version: number; nameVi: string; sector: string };
   unitCode: string;
+  /** The receiving unit's name on the filing day ("Xã Cẩm Giang"); null in answers stored before it was given. */
+  unitName: string | null;
   agencyCode: string;
+  /** The receiving agency's name ("Trung tâm Phục vụ hành chính công xã Cẩm Giang"); null in answers stored before it was given. */
+  agencyName: string | null;
   submittedAt: string;
   /** Form fields filled from the population registry and locked (`applicant/fullName`, …). */
   lockedFields: string[];
@@ -269,7 +273,8 @@ async function replay(db: Db, scope: string, key: string, hash: string): Promise
   const r = await idempotencyRecord(db, scope, key);
   if (!r) return undefined;
   if (r.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-  return JSON.parse(r.response) as SubmissionReceipt;
+  // Answers stored before the receipt named the unit and the agency lack those names.
+  return { unitName: null, agencyName: null, ...(JSON.parse(r.response) as Omit<SubmissionReceipt, 'unitName' | 'agencyName'>) };
 }
 
 /** Everything a submission writes, decided before its transaction. */
@@ -279,7 +284,9 @@ interface SubmissionPlan {
   input: SubmissionInput;
   service: ServiceVersion;
   agencyCode: string;
+  agencyName: string;
   unitCode: string;
+  unitName: string;
   /** The receiving unit's path codes (province → commune). */
   path: readonly string[];
   now: string;
@@ -402,7 +409,9 @@ async function writeSubmissions(trx: Transaction<any>, plans: readonly Submissio
       filedBy: p.filedBy,
       service: { code: p.service.code, version: p.service.version, nameVi: p.service.nameVi, sector: p.service.sector },
       unitCode: p.unitCode,
+      unitName: p.unitName,
       agencyCode: p.agencyCode,
+      agencyName: p.agencyName,
       submittedAt: p.now,
       lockedFields: p.lockedFields,
       trackingUrl: trackingUrl(p.config, codes[i]!),
@@ -508,7 +517,9 @@ export async function submitDossier(env: DossierEnv, principal: Principal, actor
       input,
       service,
       agencyCode: agency.agency_code,
+      agencyName: agency.name_vi,
       unitCode,
+      unitName: unit.fullName,
       path,
       now,
       today,
