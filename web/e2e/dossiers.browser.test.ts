@@ -176,7 +176,7 @@ describe('public services and dossiers', () => {
     await withPage(browser, LAPTOP, async (page) => {
       await signIn(page, 'admin', '/services/deployments?unit=10888');
       await page.getByRole('heading', { level: 1, name: 'Triển khai dịch vụ công tại đơn vị' }).waitFor();
-      await page.getByRole('heading', { level: 2, name: 'Đã triển khai 0/25 dịch vụ công thiết yếu' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Đã triển khai 0 trong 25 dịch vụ công thiết yếu' }).waitFor();
       await page.getByText('Đơn vị chưa khai báo cơ quan tiếp nhận').waitFor();
 
       // The agency: a malformed code is refused on the page, then saved.
@@ -197,7 +197,7 @@ describe('public services and dossiers', () => {
       expect(await textOf(row)).toContain('Chưa triển khai');
       await row.getByRole('button', { name: /^Triển khai Đăng ký tạm trú từ ngày/ }).click();
       await page.getByRole('status').filter({ hasText: `Đã cập nhật: ${TEMPORARY_RESIDENCE}.` }).waitFor();
-      await page.getByRole('heading', { level: 2, name: 'Đã triển khai 1/25 dịch vụ công thiết yếu' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Đã triển khai 1 trong 25 dịch vụ công thiết yếu' }).waitFor();
       await row.getByText('Đang triển khai').waitFor();
       await axe.scan(page, 'deployments');
       await shot(page, 'dossiers-deployments-laptop.png', true);

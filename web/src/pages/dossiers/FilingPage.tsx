@@ -18,7 +18,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Result, Select, Spin, Steps, Typography } from 'antd';
-import { ApiError, getUnit, type CallOptions, type CitizenMeDto, type StaffMeDto, type UnitLink } from '../../api.js';
+import { ApiError, getUnit, problemCode, type CallOptions, type CitizenMeDto, type StaffMeDto, type UnitDetailDto, type UnitLink } from '../../api.js';
 import { DownloadButton } from '../../components/DownloadButton.js';
 import { FilePicker } from '../../components/FilePicker.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
@@ -26,7 +26,8 @@ import { useI18n } from '../../i18n.js';
 import { hrefOf, Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import { useRemote } from '../../useRemote.js';
-import { getService, type Service } from '../services/api.js';
+import { todayInVietnam } from '../../dates.js';
+import { getService, listServices, type Service } from '../services/api.js';
 import { formPath, submitDossier, takeAction, uploadAttachment, type Dossier, type Receipt, type SubmissionBody } from './api.js';
 import { ACCEPT_FILES, acceptableFile, daysLabel, formatDay, formatMoment, PageHead, randomKey, StateTag } from './common.js';
 import { fieldErrorsToForm, formData, SchemaFields, unsupportedKeywords, type JsonSchema } from './SchemaForm.js';
@@ -39,19 +40,63 @@ const PIN = /^[0-9]{12}$/;
 const PHONE = /^(0|\+84)[0-9]{9}$/;
 
 /**
- * The unit in force today for a code kept as of an earlier date (a citizen's registry residence of
- * 2023, before the 2025 reform): the code itself while in force, else the successor that took it
- * over wholly (the server's UNIT_NOT_FOUND problem lists the successors), else the code unchanged
- * for the citizen to correct.
+ * The unit in force today for a unit code kept with the date it refers to (a citizen's registry
+ * residence of 2023, before the 2025 reform), looked up as of that date (a pre-2025 code looked up
+ * as of today would answer 404): the code itself while in force, else the successor that took it
+ * over wholly, else the code with the ended unit, for the citizen to choose today's.
  */
-async function unitInForce(code: string, options: CallOptions): Promise<string> {
+async function unitToday(unit: { code: string; date: string }, today: string, options: CallOptions): Promise<{ code: string; ended?: UnitDetailDto }> {
+  let d: UnitDetailDto;
   try {
-    return (await getUnit(code, undefined, options)).code;
-  } catch (e) {
-    const successors = e instanceof ApiError ? ((e.problem as { successors?: UnitLink[] }).successors ?? []) : [];
-    const full = successors.filter((l) => l.kind === 'full');
-    return full.length === 1 ? full[0]!.code : code;
+    d = await getUnit(unit.code, unit.date, options);
+  } catch {
+    return { code: unit.code };
   }
+  if (d.validUntil === null || d.validUntil >= today) return { code: unit.code };
+  const full = d.successors.filter((l) => l.kind === 'full');
+  return full.length === 1 ? { code: full[0]!.code } : { code: unit.code, ended: d };
+}
+
+/** Where a dossier would be filed today, as the server judges it on filing. */
+type Placement =
+  | { kind: 'ready'; code: string; unit: UnitDetailDto; deployed: boolean }
+  /** A unit that ended before today (known from the account's date; no request made). */
+  | { kind: 'ended'; code: string; unit: UnitDetailDto }
+  /** No unit with the code today (UNIT_NOT_FOUND), with its successors when it was merged. */
+  | { kind: 'missing'; code: string; successors: UnitLink[] };
+
+/**
+ * The unit `code` as of `today` and whether `service` is deployed there: the services deployed at
+ * the unit or a unit above it on the day (`GET /services?unit=&on=`, the rule the server applies
+ * on filing, src/services/deployments.ts), not a rule of the page's own.
+ */
+async function placementOf(code: string, service: string, today: string, ended: Map<string, UnitDetailDto>, options: CallOptions): Promise<Placement> {
+  const known = ended.get(code);
+  if (known) return { kind: 'ended', code, unit: known };
+  let unit: UnitDetailDto;
+  try {
+    unit = await getUnit(code, today, options);
+  } catch (e) {
+    if (problemCode(e) !== 'UNIT_NOT_FOUND') throw e;
+    return { kind: 'missing', code, successors: e instanceof ApiError ? ((e.problem as { successors?: UnitLink[] }).successors ?? []) : [] };
+  }
+  const offered = await listServices({ unit: code, on: today }, options);
+  return { kind: 'ready', code, unit, deployed: offered.items.some((s) => s.code === service) };
+}
+
+/** `value` once it has not changed for `ms` (a unit code being typed is looked up once). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** "Xã Cẩm Giang, Thành phố Hải Phòng": the unit and the units it lies in. */
+function placeName(unit: UnitDetailDto): string {
+  return [...unit.path].reverse().map((p) => p.fullName).join(', ');
 }
 
 export type FilingMode = { kind: 'staff'; staff: StaffMeDto } | { kind: 'citizen'; account: CitizenMeDto };
@@ -160,16 +205,25 @@ function fnv1a(s: string): string {
 export function FilingForm({ service, mode }: { service: Service; mode: FilingMode }) {
   const { t, lang } = useI18n();
   const [intake] = Form.useForm<IntakeValues>();
+  const [today] = useState(todayInVietnam);
   // A citizen's unit from the registry may be a code that ended in the 2025 reform: offer today's.
-  const accountUnit = mode.kind === 'citizen' ? mode.account.unit.code : undefined;
+  const accountUnit = mode.kind === 'citizen' ? mode.account.unit : undefined;
+  const [resolved, setResolved] = useState(accountUnit === undefined);
+  /** The account's unit as of today, offered again when another dossier is started. */
+  const [homeUnit, setHomeUnit] = useState<string>();
+  const [ended] = useState(() => new Map<string, UnitDetailDto>());
   useEffect(() => {
     if (!accountUnit) return;
     const controller = new AbortController();
-    void unitInForce(accountUnit, { lang, signal: controller.signal }).then((code) => {
-      if (!controller.signal.aborted && code !== accountUnit && !intake.isFieldTouched('unitCode')) intake.setFieldValue('unitCode', code);
+    void unitToday(accountUnit, today, { lang, signal: controller.signal }).then((found) => {
+      if (controller.signal.aborted) return;
+      if (found.ended) ended.set(found.code, found.ended);
+      if (found.code !== accountUnit.code && !intake.isFieldTouched('unitCode')) intake.setFieldValue('unitCode', found.code);
+      setHomeUnit(found.code);
+      setResolved(true);
     });
     return () => controller.abort();
-  }, [accountUnit, intake, lang]);
+  }, [accountUnit, ended, intake, lang, today]);
   const [dataForm] = Form.useForm();
   const schema = service.formSchema as JsonSchema;
   const locked = useMemo(() => new Set(mode.kind === 'citizen' ? Object.keys(service.prefill) : []), [mode.kind, service.prefill]);
@@ -183,6 +237,14 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
   const unsupported = useMemo(() => [...unsupportedKeywords(schema)], [schema]);
   const needsApplicant = mode.kind === 'staff' && !Object.values(service.prefill).includes('fullName');
   const channel = Form.useWatch('channel', intake) ?? 'counter';
+  // The unit the dossier would go to, checked as soon as it is known: a procedure not deployed there
+  // is said before the form, which is not offered (the server would refuse it: SERVICE_NOT_DEPLOYED).
+  const typedUnit = (Form.useWatch('unitCode', intake) as string | undefined)?.trim() ?? '';
+  const unitCode = useSettled(typedUnit || (mode.kind === 'staff' ? (mode.staff.unitCode ?? '') : ''), 300);
+  const checkKey = resolved && !levelTooLow && UNIT.test(unitCode) ? `${service.code}|${unitCode}|${today}|${lang}` : null;
+  const placement = useRemote(checkKey, (signal) => placementOf(unitCode, service.code, today, ended, { ...calls, signal }));
+  const current = placement.data?.code === unitCode && !placement.loading ? placement.data : undefined;
+  const canFill = current ? current.kind === 'ready' && current.deployed : placement.error !== undefined && !placement.loading;
   const [sessionKey] = useState(randomKey);
   const [files, setFiles] = useState<Chosen[]>([]);
   const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
@@ -265,6 +327,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
 
   const startAgain = () => {
     intake.resetFields();
+    if (homeUnit) intake.setFieldValue('unitCode', homeUnit);
     dataForm.resetFields();
     setFiles([]);
     setUploads([]);
@@ -282,6 +345,22 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
     );
   }
 
+  const note = (
+    <div role="status" className="filing-placement">
+      {placement.error !== undefined && !placement.loading ? (
+        <ProblemAlert error={placement.error} onRetry={placement.retry} />
+      ) : current ? (
+        <PlacementNote placement={current} service={service} today={today} />
+      ) : checkKey !== null ? (
+        <p className="muted">
+          <Spin size="small" /> {t('filing.unitChecking')}
+        </p>
+      ) : resolved && !UNIT.test(unitCode) ? (
+        <p className="muted">{t('filing.unitFirst')}</p>
+      ) : null}
+    </div>
+  );
+
   return (
     <>
       {steps}
@@ -296,6 +375,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
               <Form.Item name="unitCode" label={t('filing.citizenUnit')} extra={t('filing.citizenUnitHint')} rules={[{ required: true, pattern: UNIT, message: t('deploy.unitInvalid') }]}>
                 <Input inputMode="numeric" maxLength={5} className="schema-short" autoComplete="off" />
               </Form.Item>
+              {note}
             </Form>
           )}
         </Card>
@@ -319,6 +399,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
             >
               <Input inputMode="numeric" maxLength={5} placeholder={mode.staff.unitCode ?? ''} className="schema-short" autoComplete="off" />
             </Form.Item>
+            {note}
             {needsApplicant && (
               <fieldset className="schema-group">
                 <legend>{t('filing.applicant')}</legend>
@@ -359,7 +440,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
           </Form>
         </Card>
       )}
-      {!levelTooLow && (
+      {!levelTooLow && canFill && (
         <>
           <Card className="detail-card" title={<h2 className="card-heading">{t('filing.form')}</h2>}>
             {unsupported.length > 0 && <Alert type="info" showIcon title={t('filing.unsupported', { keywords: unsupported.join(', ') })} />}
@@ -403,6 +484,43 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
   );
 }
 
+/** The unit a dossier would go to, by name, and whether it takes the procedure; what to do when not. */
+function PlacementNote({ placement, service, today }: { placement: Placement; service: Service; today: string }) {
+  const { t } = useI18n();
+  const successors = (links: UnitLink[]) => links.map((l) => (l.fullName ? `${l.fullName} (${l.code})` : l.code)).join('; ');
+  if (placement.kind === 'ended')
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        title={t('filing.unitEnded', { unit: placement.unit.fullName, code: placement.code, date: formatDay(placement.unit.validUntil ?? today) })}
+        description={placement.unit.successors.length > 0 ? t('filing.unitSuccessors', { list: successors(placement.unit.successors) }) : t('filing.unitChoose')}
+      />
+    );
+  if (placement.kind === 'missing')
+    return (
+      <Alert
+        type="error"
+        showIcon
+        title={t('filing.unitMissing', { code: placement.code, date: formatDay(today) })}
+        description={placement.successors.length > 0 ? t('filing.unitSuccessors', { list: successors(placement.successors) }) : t('filing.unitChoose')}
+      />
+    );
+  const place = (
+    <>
+      <strong className="unit-place">{placeName(placement.unit)}</strong> <span className="muted number">({placement.code})</span>
+    </>
+  );
+  if (!placement.deployed)
+    return <Alert type="warning" showIcon className="filing-not-deployed" title={t('filing.notDeployed', { unit: `${placeName(placement.unit)} (${placement.code})`, date: formatDay(today) })} description={t('filing.notDeployedHint')} />;
+  return (
+    <p className="filing-unit-ok">
+      <span aria-hidden="true">✓ </span>
+      {place} {t('filing.unitDeployed')}
+    </p>
+  );
+}
+
 /**
  * The receipt of a filed dossier: its code, state and the uploads; an officer who may process
  * dossiers receives it here, which gives the due date and the appointment slip (form 01).
@@ -440,7 +558,24 @@ function ReceiptView({ receipt, service, uploads, staff, onAnother }: { receipt:
           { key: 'service', label: t('receipt.service'), children: lang === 'vi' ? receipt.service.nameVi : service.nameEn },
           { key: 'state', label: t('receipt.state'), children: <StateTag state={state} t={t} /> },
           { key: 'at', label: t('receipt.submittedAt'), children: formatMoment(receipt.submittedAt, lang) },
-          { key: 'unit', label: t('receipt.unit'), children: `${receipt.agencyCode} (${receipt.unitCode})` },
+          {
+            key: 'unit',
+            label: t('receipt.unit'),
+            children: (
+              <span>
+                {receipt.unitName ?? receipt.unitCode} {receipt.unitName && <span className="muted number">({receipt.unitCode})</span>}
+              </span>
+            ),
+          },
+          {
+            key: 'agency',
+            label: t('receipt.agency'),
+            children: (
+              <span>
+                {receipt.agencyName ?? receipt.agencyCode} {receipt.agencyName && <span className="muted number">({receipt.agencyCode})</span>}
+              </span>
+            ),
+          },
           {
             key: 'due',
             label: t('receipt.dueDate'),

@@ -67,6 +67,8 @@ function UnitDeployments({ unit }: { unit: string }) {
   const here = useRemote(`here|${unit}|${lang}`, (signal) => listServices({ unit }, { lang, signal }));
   const deployedCodes = new Set(here.data?.items.map((s) => s.code) ?? []);
   const name = (s: Service) => (lang === 'vi' ? s.nameVi : s.nameEn);
+  /** Catalog entries outside the official essential list: shown, deployable, not counted in "x of 25". */
+  const others = all.data?.items.filter((s) => s.essentialNo === null) ?? [];
 
   const change = async (s: Service, on: boolean) => {
     setBusy(s.code);
@@ -94,7 +96,7 @@ function UnitDeployments({ unit }: { unit: string }) {
           <div className="service-row-name">{name(s)}</div>
           <div className="muted">
             <span className="number">{s.code}</span>
-            {s.essentialNo !== null && ` · ${t('services.essentialNo', { n: s.essentialNo })}`}
+            {` · ${s.essentialNo !== null ? t('services.essentialNo', { n: s.essentialNo }) : t('deploy.notEssential')}`}
           </div>
         </>
       ),
@@ -126,7 +128,10 @@ function UnitDeployments({ unit }: { unit: string }) {
         <Card className="detail-card deploy-count">
           <h2 className="card-heading">{t('deploy.count', { deployed: count.data.deployed, of: count.data.of })}</h2>
           <Progress percent={Math.round((count.data.deployed / count.data.of) * 100)} showInfo={false} aria-hidden="true" />
-          <p className="muted">{t('deploy.catalogued', { catalogued: count.data.catalogued, date: formatDay(count.data.on) })}</p>
+          {/* The indicator's denominator is the official list (25); the catalog holds the published ones (24): say both. */}
+          <p className="muted">{t('deploy.catalogued', { of: count.data.of, catalogued: count.data.catalogued, date: formatDay(count.data.on) })}</p>
+          {count.data.catalogued < count.data.of && <p className="muted">{t('deploy.missing', { n: count.data.of - count.data.catalogued, of: count.data.of })}</p>}
+          {others.length > 0 && <p className="muted">{t('deploy.others', { n: others.length, deployed: others.filter((s) => deployedCodes.has(s.code)).length })}</p>}
         </Card>
       )}
       {problemCode(count.error) !== 'SERVICE_UNIT_UNKNOWN' && <AgencyCard unit={unit} />}

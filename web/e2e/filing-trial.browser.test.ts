@@ -1,0 +1,192 @@
+/**
+ * What a fresh-eyes user trial found on the filing, e-ID application and deployment pages, in a
+ * real browser (Debian's Chromium) against the whole platform with the 2025 unit list and the
+ * old → new mapping: Nguyễn Văn An's registry residence is Xã Cẩm Hoàng (10897) as of 2023, merged
+ * into Xã Cẩm Giang (10888, Thành phố Hải Phòng) on 2025-07-01. In order:
+ * - filing online for a procedure not deployed at Xã Cẩm Giang: the page says so before the form,
+ *   names the commune, offers no form, and makes no failing request (it looked 10897 up as of
+ *   today: `GET /api/v1/units/10897 404`);
+ * - once deployed, the page names the commune, and the receipt names the commune and the agency
+ *   (it said "H31.10888 (10888)");
+ * - the police application page keeps the masked phone apart from the next label;
+ * - the deployments page explains "x of 25" against the 24 essential services of the catalog.
+ * Screenshots on a 390×844 phone and a 1366×768 laptop (`var/screenshots/trial-*.png`).
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { dossierEnv, saveAgency } from '../../src/dossiers/index.js';
+import { deployService } from '../../src/services/index.js';
+import { importSuccessions, importUnitList } from '../../src/units/index.js';
+import {
+  addCitizen,
+  addEidAccount,
+  addStaff,
+  AxeFindings,
+  ensureUiBuilt,
+  expectNoSideScroll,
+  LAPTOP,
+  launchBrowser,
+  resizeTo,
+  ROOT,
+  SCREENSHOTS,
+  shot,
+  signInCitizen,
+  signInStaff,
+  startPlatform,
+  textOf,
+  UNIT_LIST_2025,
+  withPage,
+  type Platform,
+} from './harness.js';
+
+const PHONE = { width: 390, height: 844 };
+const CLI = { kind: 'cli' as const, id: 'e2e' };
+const MERGES = `${ROOT}/../shared/data/admin-units/mapping/new-to-old-merges.json`;
+const AGENCY_NAME = 'Trung tâm Phục vụ hành chính công xã Cẩm Giang';
+const AN = { pin: '030090001234', name: 'Nguyễn Văn An', phone: '0912345678', password: 'Hoàng Xá mùa lúa chín' };
+
+let platform: Platform;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureUiBuilt();
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const { ctx } = platform;
+  await importUnitList(ctx.db, UNIT_LIST_2025, { validFrom: '2025-07-01', source: 'Quyết định 19/2025/QĐ-TTg', actor: CLI });
+  await importSuccessions(ctx.db, MERGES, { actor: CLI });
+  await saveAgency(dossierEnv(ctx), '10888', { agencyCode: 'H31.10888', nameVi: AGENCY_NAME, headTitle: 'Chủ tịch UBND xã Cẩm Giang' }, CLI);
+  await addStaff(ctx, { username: 'admin', role: 'ADMIN', unitCode: null, displayName: 'Quản trị hệ thống' });
+  await addStaff(ctx, { username: 'congan.camhoang', role: 'COMMUNE_POLICE', unitCode: '10897', displayName: 'Công an xã Cẩm Hoàng' });
+  await addCitizen(ctx, {
+    pin: AN.pin,
+    fullName: AN.name,
+    dateOfBirth: '1990-05-12',
+    sex: 'male',
+    permanentResidence: { unitCode: '10897', unitDate: '2023-02-28', addressLine: 'Thôn Hoàng Xá' },
+    phone: AN.phone,
+    identityCard: { number: AN.pin, issuedOn: '2021-04-01', expiresOn: '2036-05-12', chip: true },
+  });
+  await addEidAccount(platform, { pin: AN.pin, fullName: AN.name, dateOfBirth: '1990-05-12', sex: 'male', phone: AN.phone }, AN.password, 'congan.camhoang');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+/** The API requests of the page that answer an error status (a 404 shows in the console). */
+function failedRequests(page: Page): string[] {
+  const failed: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/api/')) failed.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`);
+  });
+  return failed;
+}
+
+describe('user trial of the filing page and its neighbours', () => {
+  it('tells a citizen of a merged commune, before the form, that the procedure is not deployed at Xã Cẩm Giang; no request fails', async () => {
+    const axe = new AxeFindings();
+    await withPage(browser, PHONE, async (page) => {
+      const failed = failedRequests(page);
+      await signInCitizen(page, platform.baseUrl, AN.pin, AN.password, '/services/P.000008/file');
+      // Her registry commune of 2023 (10897) is offered as today's (10888), looked up as of 2023.
+      await expect.poll(() => page.getByLabel('Nơi nộp hồ sơ (mã xã, phường)').inputValue()).toBe('10888');
+      const alert = page.locator('.filing-not-deployed');
+      expect(await textOf(alert)).toContain('Thủ tục này chưa được triển khai tại Xã Cẩm Giang, Thành phố Hải Phòng (10888) ngày');
+      // No form that cannot be filed.
+      expect(await page.getByLabel('Số quyết định xử phạt').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).count()).toBe(0);
+      await expectNoSideScroll(page, PHONE);
+      await axe.scan(page, 'not deployed on a phone');
+      await shot(page, 'trial-filing-not-deployed-phone.png');
+      await resizeTo(page, LAPTOP);
+      await shot(page, 'trial-filing-not-deployed-laptop.png');
+      expect(failed).toEqual([]);
+    });
+    axe.expectNone();
+  });
+
+  it('names the commune before filing and the commune and agency on the receipt; no request fails', async () => {
+    const axe = new AxeFindings();
+    await deployService(platform.ctx.db, 'P.000008', '10888', '2025-07-01', CLI);
+    await withPage(browser, PHONE, async (page) => {
+      const failed = failedRequests(page);
+      await signInCitizen(page, platform.baseUrl, AN.pin, AN.password, '/services/P.000008/file');
+      expect(await textOf(page.locator('.filing-unit-ok'))).toBe('✓ Xã Cẩm Giang, Thành phố Hải Phòng (10888) nhận hồ sơ thủ tục này.');
+      await page.getByLabel('Số quyết định xử phạt').fill('1234/QĐ-XPVPHC');
+      await page.getByLabel('Biển số xe').fill('34A-123.45');
+      await expectNoSideScroll(page, PHONE);
+      await shot(page, 'trial-filing-phone.png');
+      await resizeTo(page, LAPTOP);
+      await shot(page, 'trial-filing-laptop.png');
+      await resizeTo(page, PHONE);
+      await page.getByRole('button', { name: 'Nộp hồ sơ', exact: true }).click();
+      const receipt = page.locator('.receipt-card');
+      await receipt.getByRole('heading', { level: 2, name: /^Đã nộp hồ sơ H31\.10888-/ }).waitFor();
+      const facts = receipt.locator('.receipt-facts');
+      const unit = facts.locator('.ant-descriptions-item', { hasText: 'Đơn vị tiếp nhận' });
+      expect(await textOf(unit.locator('.ant-descriptions-item-content'))).toBe('Xã Cẩm Giang (10888)');
+      const agency = facts.locator('.ant-descriptions-item', { hasText: 'Cơ quan tiếp nhận' });
+      expect(await textOf(agency.locator('.ant-descriptions-item-content'))).toBe(`${AGENCY_NAME} (H31.10888)`);
+      await expectNoSideScroll(page, PHONE);
+      await axe.scan(page, 'receipt on a phone');
+      await shot(page, 'trial-receipt-phone.png');
+      await resizeTo(page, LAPTOP);
+      await shot(page, 'trial-receipt-laptop.png');
+      // Another dossier: today's commune again, not the registry's code of 2023.
+      await receipt.getByRole('button', { name: 'Nộp hồ sơ khác' }).click();
+      await page.locator('.filing-unit-ok').waitFor();
+      expect(await page.getByLabel('Nơi nộp hồ sơ (mã xã, phường)').inputValue()).toBe('10888');
+      expect(failed).toEqual([]);
+    });
+    axe.expectNone();
+  });
+
+  it('keeps the masked phone apart from the next label on the police application page', async () => {
+    const axe = new AxeFindings();
+    for (const [viewport, name] of [
+      [LAPTOP, 'laptop'],
+      [PHONE, 'phone'],
+    ] as const) {
+      await withPage(browser, viewport, async (page) => {
+        await signInStaff(page, platform.baseUrl, 'congan.camhoang', '/eid/applications/1');
+        const list = page.locator('.eid-descriptions');
+        const phone = list.locator('.ant-descriptions-item', { hasText: 'Số điện thoại' }).locator('.ant-descriptions-item-content');
+        expect(await textOf(phone)).toBe('091****678');
+        const email = list.locator('.ant-descriptions-item-label', { hasText: 'Thư điện tử' });
+        const a = (await phone.locator('.number').boundingBox())!;
+        const b = (await email.boundingBox())!;
+        // The value ends before the next label starts, or the label is on a line below it.
+        const apart = b.y >= a.y + a.height || a.x + a.width + 8 <= b.x;
+        expect(apart, `phone value ${JSON.stringify(a)}, email label ${JSON.stringify(b)}`).toBe(true);
+        await expectNoSideScroll(page, viewport);
+        await axe.scan(page, `application on a ${name}`);
+        await shot(page, `trial-eid-application-${name}.png`);
+      });
+    }
+    axe.expectNone();
+  });
+
+  it('explains "x of 25" on the deployments page against the 24 essential services of the catalog', async () => {
+    const axe = new AxeFindings();
+    await withPage(browser, LAPTOP, async (page) => {
+      await signInStaff(page, platform.baseUrl, 'admin', '/services/deployments?unit=10888');
+      const card = page.locator('.deploy-count');
+      await card.getByRole('heading', { level: 2, name: 'Đã triển khai 1 trong 25 dịch vụ công thiết yếu' }).waitFor();
+      const text = await textOf(card);
+      expect(text).toContain('Chỉ tiêu Đề án 06 tính trên 25 dịch vụ công thiết yếu của Chỉ thị 24/CT-TTg; danh mục hiện có 24 dịch vụ trong số đó.');
+      expect(text).toContain('Còn 1 dịch vụ thiết yếu chưa được công bố nên chưa có trong danh mục và chưa triển khai được; vẫn được tính vào mẫu số 25.');
+      expect(text).toContain('Bảng dưới đây còn 3 thủ tục khác (không thuộc danh sách thiết yếu), không tính vào chỉ tiêu; đang triển khai tại đơn vị: 0.');
+      expect(await page.locator('.deploy-table tbody tr', { hasText: 'Không tính vào chỉ tiêu' }).count()).toBe(3);
+      await axe.scan(page, 'deployments on a laptop');
+      await shot(page, 'trial-deployments-laptop.png');
+      await resizeTo(page, PHONE);
+      await expectNoSideScroll(page, PHONE);
+      await shot(page, 'trial-deployments-phone.png');
+    });
+    axe.expectNone();
+  });
+});
