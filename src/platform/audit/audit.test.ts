@@ -141,3 +141,38 @@ forEachEngine(
     });
   },
 );
+
+forEachEngine(
+  'audit log written before 0002_platform_audit_sqlite_keys',
+  async (t) => {
+    // The chain as the first migration left it, with entries, then the later migration applied.
+    const { '0001_platform_audit': first, ...later } = auditMigrations;
+    await migrateToLatest(t.db, { '0001_platform_audit': first! });
+    await recordAuditNow(t.db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'DOSSIER_PROCESSING', summary: 'record shown' });
+    await recordAuditNow(t.db, { actor: officer, action: 'citizen.update', subjects: [{ type: 'citizen', id: '030095001234' }, { type: 'household', id: 'HK-0042' }], summary: 'phone changed' });
+    const before = (await sql<Record<string, unknown>>`select * from audit_log order by seq`.execute(t.db.kysely)).rows;
+    await migrateToLatest(t.db, { '0001_platform_audit': first!, ...later });
+    return { before };
+  },
+  (env, engine) => {
+    it('keeps every entry as it was: the chain verifies and each subject still finds its entries', async () => {
+      const { t, before } = env();
+      expect((await sql<Record<string, unknown>>`select * from audit_log order by seq`.execute(t.db.kysely)).rows).toEqual(before);
+      expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: 2 });
+      expect((await auditEntriesFor(t.db, { type: 'citizen', id: '030095001234' }, { offset: 0, limit: 10 })).items.map((e) => [e.seq, e.action])).toEqual([[2, 'citizen.update'], [1, 'citizen.read']]);
+      expect((await auditEntriesFor(t.db, { type: 'household', id: 'HK-0042' }, { offset: 0, limit: 10 })).total).toBe(1);
+      // The chain goes on from where it was.
+      expect(await recordAuditNow(t.db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' })).toBe(3);
+      expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: 3 });
+    });
+
+    if (engine !== 'sqlite') return;
+    it('on SQLite keys each audit table by its own key: no second index beside the rows', async () => {
+      const { t } = env();
+      const schema = (await sql<{ name: string; sql: string | null }>`select name, sql from sqlite_master where tbl_name in ('audit_log', 'audit_subjects') order by name`.execute(t.db.kysely)).rows;
+      expect(schema.map((r) => r.name)).toEqual(['audit_log', 'audit_subjects']);
+      expect(schema.find((r) => r.name === 'audit_log')!.sql).toContain('seq integer primary key');
+      expect(schema.find((r) => r.name === 'audit_subjects')!.sql).toMatch(/without rowid$/);
+    });
+  },
+);

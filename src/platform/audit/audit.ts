@@ -18,7 +18,7 @@
  * entry is committed.
  */
 import { createHash } from 'node:crypto';
-import { CompiledQuery, type Kysely, type Migration } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Migration } from 'kysely';
 import { nowUtc } from '../dates.js';
 import { insertRows, isPostgres, type Database } from '../db/database.js';
 import { GroupCommit } from '../db/group-commit.js';
@@ -122,6 +122,32 @@ export const auditMigrations: Record<string, Migration> = {
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
       await db.insertInto('audit_head').values({ id: 1, seq: 0, hash: GENESIS }).execute();
+    },
+  },
+  /**
+   * SQLite: one B-tree per audit table instead of two. A `bigint primary key` is not SQLite's
+   * rowid (only `integer primary key` is, https://sqlite.org/lang_createtable.html#rowid), so each
+   * entry was written twice — the row under a hidden rowid and `seq` in an index of its own — and
+   * each subject twice too (the row and the primary-key index). `audit_log` now keys its rows by
+   * `seq` itself and `audit_subjects` is a `WITHOUT ROWID` table ordered by its key. Measured on
+   * the population-lookup benchmark (every read writes one entry and one subject): see
+   * bench/population-lookup.bench.ts. The rows are copied as they are (hashes unchanged, the
+   * chain verifies the same). PostgreSQL: nothing (its tables were already keyed so).
+   */
+  '0002_platform_audit_sqlite_keys': {
+    async up(db: Kysely<any>) {
+      if (isPostgres(db)) return;
+      // SQLite migrations run outside a transaction (Kysely: no transactional DDL); this one is all or nothing.
+      await db.transaction().execute(async (trx) => {
+        await sql`create table audit_log_keyed (seq integer primary key, at text not null, actor_kind text not null, actor_id text not null, actor_unit text, source_ip text, request_id text, action text not null, subjects text not null, purpose_code text, purpose_note text, summary text not null, prev_hash text not null, hash text not null)`.execute(trx);
+        await sql`insert into audit_log_keyed select seq, at, actor_kind, actor_id, actor_unit, source_ip, request_id, action, subjects, purpose_code, purpose_note, summary, prev_hash, hash from audit_log order by seq`.execute(trx);
+        await sql`drop table audit_log`.execute(trx);
+        await sql`alter table audit_log_keyed rename to audit_log`.execute(trx);
+        await sql`create table audit_subjects_keyed (subject text not null, seq integer not null, primary key (subject, seq)) without rowid`.execute(trx);
+        await sql`insert into audit_subjects_keyed select subject, seq from audit_subjects order by subject, seq`.execute(trx);
+        await sql`drop table audit_subjects`.execute(trx);
+        await sql`alter table audit_subjects_keyed rename to audit_subjects`.execute(trx);
+      });
     },
   },
 };
