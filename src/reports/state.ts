@@ -43,10 +43,14 @@ export async function additiveStateFacts(db: Database, reader: Exclude<StateRead
   }
 }
 
-/** "x of 25" for each unit code on `onDate` (units not in force then answer what the services module finds for the bare code). */
-export async function deployedServices(db: Database, unitCodes: readonly string[], onDate: string): Promise<Map<string, { deployed: number; of: number }>> {
+/**
+ * "x of 25" for each unit code on `onDate` (units not in force then answer what the services
+ * module finds for the bare code). `pathOf`: unit paths on `onDate` already at hand (the report's
+ * unit timeline), instead of reading each unit from the registry again.
+ */
+export async function deployedServices(db: Database, unitCodes: readonly string[], onDate: string, pathOf?: (unitCode: string) => Promise<readonly string[] | undefined>): Promise<Map<string, { deployed: number; of: number }>> {
   const out = new Map<string, { deployed: number; of: number }>();
   if (unitCodes.length === 0) return out;
-  for (const r of await deployedCount(db.kysely, unitCodes, onDate)) out.set(r.unitCode, { deployed: r.deployed, of: r.of });
+  for (const r of await deployedCount(db.kysely, unitCodes, onDate, pathOf)) out.set(r.unitCode, { deployed: r.deployed, of: r.of });
   return out;
 }

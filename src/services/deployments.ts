@@ -69,13 +69,16 @@ export interface DeployedCount {
 /**
  * "x of 25 deployed" per unit on `onDate`, counting only the official essential services (entries
  * with an `essentialNo`), for the reports module. One answer per unit code, in the order given.
+ * `pathOf`: the unit's path codes (province → … → the unit) on `onDate`, undefined when it is not
+ * in force then, from a caller that keeps unit paths at hand (the reports' unit timeline); by
+ * default each unit is read from the units registry ({@link unitWithAncestors}).
  */
-export async function deployedCount(db: Kysely<any>, unitCodes: readonly string[], onDate: string): Promise<DeployedCount[]> {
+export async function deployedCount(db: Kysely<any>, unitCodes: readonly string[], onDate: string, pathOf?: (unitCode: string) => Promise<readonly string[] | undefined>): Promise<DeployedCount[]> {
   const essential = await essentialCodes(db as ServicesDb);
   const order = new Map(essential.map((e) => [e.code, e.essential_no]));
   const out: DeployedCount[] = [];
   const chains = new Map<string, string[]>();
-  for (const unitCode of unitCodes) chains.set(unitCode, await unitWithAncestors(db, unitCode, onDate));
+  for (const unitCode of unitCodes) chains.set(unitCode, pathOf ? [...new Set([unitCode, ...((await pathOf(unitCode)) ?? [])])] : await unitWithAncestors(db, unitCode, onDate));
   const allUnits = [...new Set([...chains.values()].flat())];
   const rows = (await deploymentsOn(db as ServicesDb, allUnits, onDate)).filter((r) => order.has(r.service_code));
   for (const unitCode of unitCodes) {
