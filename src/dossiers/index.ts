@@ -13,8 +13,10 @@ import { FLAG_OVERDUE_JOB, flagOverdue, flagOverdueJob, scheduleOverdueFlagging 
 import { DOSSIER_INDICATORS, recountDossierIndicators } from './rollups.js';
 import { dossiersMigrations } from './store.js';
 import { myDossiersMigrations, myDossiersRoutes } from './mine.js';
+import { prefillRoutes } from './prefill.js';
 
 export { submitDossier, type SubmissionInput, type SubmissionReceipt } from './intake.js';
+export { counterPrefill, type CounterPrefill } from './prefill.js';
 export { takeAction, type ActionInput } from './actions.js';
 export { flagOverdue, type OverdueRun } from './overdue.js';
 export { dossierEnv, type DossierEnv } from './access.js';
@@ -39,10 +41,12 @@ function dossiersCli(program: Command, open: () => Promise<AppContext>): void {
 export const dossiersModule: PlatformModule = {
   name: 'dossiers',
   migrations: { ...dossiersMigrations, ...myDossiersMigrations },
-  // The dossier routes, then a citizen's own list (`GET /me/dossiers`, src/dossiers/mine.ts).
+  // The dossier routes, a citizen's own list (`GET /me/dossiers`, src/dossiers/mine.ts) and the
+  // counter's pre-fill from the registry (`GET /services/{code}/prefill`, src/dossiers/prefill.ts).
   routes: async (api, ctx) => {
     await dossiersRoutes(api, ctx);
     await myDossiersRoutes(api, ctx);
+    await prefillRoutes(api, ctx);
   },
   // The daily overdue flagging: queued once per date; the job queues the next day's run.
   seed: (ctx) => scheduleOverdueFlagging(ctx.db.kysely, todayInVietnam()),

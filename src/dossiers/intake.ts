@@ -186,6 +186,31 @@ async function registryValue(env: DossierEnv, c: Citizen, field: PrefillField): 
 }
 
 /**
+ * The values the registry holds for the service's pre-fill fields, in the order of its `prefill`
+ * map: form pointer → value; a field the registry holds nothing for is left out. Online filing
+ * locks them ({@link applyPrefill}); the counter offers them to the officer to check and edit
+ * (src/dossiers/prefill.ts).
+ */
+export async function prefillValues(env: DossierEnv, service: Pick<ServiceVersion, 'prefill'>, record: Citizen): Promise<[pointer: string, value: string][]> {
+  const out: [string, string][] = [];
+  for (const [pointer, field] of Object.entries(service.prefill)) {
+    const value = await registryValue(env, record, field);
+    if (value !== null && value !== '') out.push([pointer, value]);
+  }
+  return out;
+}
+
+/** The applicant as the registry knows them: name, number, phone and e-mail (the counter's pre-fill of the applicant fields). */
+export async function registryApplicant(env: DossierEnv, record: Citizen): Promise<{ fullName: string; pin: string; phone: string | null; email: string | null }> {
+  return {
+    fullName: (await registryValue(env, record, 'fullName'))!,
+    pin: (await registryValue(env, record, 'pin'))!,
+    phone: await registryValue(env, record, 'phone'),
+    email: await registryValue(env, record, 'email'),
+  };
+}
+
+/**
  * Fills the service's pre-fill fields from the citizen's registry record into `data` and locks
  * them: a submitted value that differs is a DOSSIER_PREFILL_LOCKED field error. Fields the
  * registry holds nothing for stay the citizen's to fill. Returns the locked pointers.
@@ -193,9 +218,7 @@ async function registryValue(env: DossierEnv, c: Citizen, field: PrefillField): 
 export async function applyPrefill(env: DossierEnv, service: Pick<ServiceVersion, 'prefill'>, record: Citizen | undefined, data: Record<string, unknown>, errors: FieldError[]): Promise<string[]> {
   if (!record) return [];
   const locked: string[] = [];
-  for (const [pointer, field] of Object.entries(service.prefill)) {
-    const value = await registryValue(env, record, field);
-    if (value === null || value === '') continue;
+  for (const [pointer, value] of await prefillValues(env, service, record)) {
     const given = getAt(data, pointer);
     if (given !== undefined && given !== null && given !== '' && comparable(given) !== comparable(value)) {
       errors.push({ field: dataField(pointer), code: 'DOSSIER_PREFILL_LOCKED', params: { field: segments(pointer).join('.') } });

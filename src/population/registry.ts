@@ -422,10 +422,12 @@ function scopePath(r: CitizenRow): string[] {
  * (default `db`; the lookup route passes `db.read`, the read replica when DATABASE_READ_URL is
  * set, so a record created or changed a moment ago may be answered as before — or not found —
  * until the replica has replayed it, usually milliseconds); the audit entry always goes to `db`.
+ * `shown`: what the caller shows of the record, for the audit entry's summary (default "full
+ * record shown"; the counter's pre-fill names the service whose form it filled).
  * Errors: PURPOSE_REQUIRED, PURPOSE_UNKNOWN, CITIZEN_NOT_FOUND (404, also for a person outside
  * the reader's unit: existence is not revealed); a failed audit write fails the read.
  */
-export async function readCitizen(db: Database, key: string, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<Citizen> {
+export async function readCitizen(db: Database, key: string, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db, shown = 'full record shown'): Promise<Citizen> {
   const p = checkPurpose(purpose);
   const k = from.as<PopulationTables>();
   const row = /^\d{12}$/.test(key) ? await citizenByPin(k, key) : await citizenByRef(k, key);
@@ -437,7 +439,7 @@ export async function readCitizen(db: Database, key: string, principal: StaffPri
     subjects: row ? [{ type: 'citizen', id: row.pin }] : [],
     purposeCode: p.code,
     purposeNote: p.note,
-    summary: allowed ? 'full record shown' : row ? 'outside the reader’s unit: nothing shown' : 'no such record',
+    summary: allowed ? shown : row ? 'outside the reader’s unit: nothing shown' : 'no such record',
   });
   if (!row || !allowed) throw new AppError('CITIZEN_NOT_FOUND');
   return citizenOf(row);

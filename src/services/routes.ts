@@ -8,6 +8,8 @@
  * - `PUT /services/{code}` (services.manage) — create or edit an entry (a new version);
  * - `GET|PUT|DELETE /services/{code}/deployments/{unitCode}` (services.manage for changes) — deploy
  *   from a date (`{from}`), withdraw from a date (`?from=`).
+ * `GET /services/{code}/prefill?pin=` (the counter's pre-fill from the population registry) is the
+ * dossiers module's, beside the mapping it shares with online filing: src/dossiers/prefill.ts.
  */
 import { actorOf, staffOf } from '../platform/auth.js';
 import { todayInVietnam } from '../platform/dates.js';
