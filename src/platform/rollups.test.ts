@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { migrateToLatest } from './db/migrations.js';
 import { forEachEngine } from './testing/engines.js';
 import { coarseDims, countIndicator, DAY_COLUMNS, dimsKey, fillMonthCounts, readIndicator, rollupMigrations } from './rollups.js';
@@ -107,6 +108,37 @@ forEachEngine(
       await countIndicator(db, { indicator: 'dossiers.overdue', unitCode: '10897', day: '2023-03-01' });
       await countIndicator(db, { indicator: 'dossiers.overdue', unitCode: '10897', day: '2023-03-01', delta: -1 });
       expect(await readIndicator(db, { indicator: 'dossiers.overdue', from: '2023-03-01', to: '2023-03-01' })).toEqual([]);
+    });
+  },
+);
+
+forEachEngine(
+  'indicator counters written before 0004_platform_indicator_counts_sqlite_keyed',
+  async (t) => {
+    const { '0004_platform_indicator_counts_sqlite_keyed': keyed, ...before } = rollupMigrations;
+    await migrateToLatest(t.db, before);
+    // Xã Cẩm Hoàng (10897), February 2023, counted under the first layout.
+    await countIndicator(t.db.kysely, { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-27', dims: { channel: 'campaign', level: '2' }, delta: 4 });
+    await countIndicator(t.db.kysely, { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-28', dims: { channel: 'online', level: '1' } });
+    await migrateToLatest(t.db, { ...before, '0004_platform_indicator_counts_sqlite_keyed': keyed! });
+    return {};
+  },
+  (env, engine) => {
+    it('keeps every counter and goes on counting into the same rows', async () => {
+      const db = env().t.db.kysely;
+      await countIndicator(db, { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-27', dims: { level: '2', channel: 'campaign' } });
+      const rows = await readIndicator(db, { indicator: 'eid.applications', from: '2023-02-01', to: '2023-02-28', unitCodes: ['10897'] });
+      expect(rows.sort((a, b) => a.day.localeCompare(b.day))).toEqual([
+        { unitCode: '10897', day: '2023-02-27', dims: { channel: 'campaign', level: '2' }, count: 5 },
+        { unitCode: '10897', day: '2023-02-28', dims: { channel: 'online', level: '1' }, count: 1 },
+      ]);
+    });
+
+    if (engine !== 'sqlite') return;
+    it('on SQLite clusters the counters on their key, with the unit index made again', async () => {
+      const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where tbl_name = 'indicator_counts' order by name`.execute(env().t.db.kysely);
+      expect(rows.map((r) => r.name)).toEqual(['indicator_counts', 'indicator_counts_unit']);
+      expect(rows[0]!.sql).toMatch(/without rowid$/);
     });
   },
 );

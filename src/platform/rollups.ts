@@ -88,6 +88,25 @@ export const rollupMigrations: Record<string, Migration> = {
       await fillMonthCounts(db);
     },
   },
+  /**
+   * SQLite: the counter rows clustered on their key (WITHOUT ROWID, https://sqlite.org/withoutrowid.html)
+   * instead of rows under a hidden rowid plus a separate index of the key: every counted write (a
+   * submission, an e-ID step) updates one B-tree less, and a report's range of days is read in place.
+   * The rows are copied as they are; `indicator_counts_unit` is made again. PostgreSQL: nothing.
+   */
+  '0004_platform_indicator_counts_sqlite_keyed': {
+    async up(db: Kysely<any>) {
+      if (isPostgres(db)) return;
+      // SQLite migrations run outside a transaction (Kysely: no transactional DDL); this one is all or nothing.
+      await db.transaction().execute(async (trx) => {
+        await sql`create table indicator_counts_keyed (indicator text not null, unit_code text not null, day text not null, dims text default '' not null, count bigint default 0 not null, constraint indicator_counts_pk primary key (indicator, day, unit_code, dims)) without rowid`.execute(trx);
+        await sql`insert into indicator_counts_keyed (indicator, unit_code, day, dims, count) select indicator, unit_code, day, dims, count from indicator_counts order by indicator, day, unit_code, dims`.execute(trx);
+        await sql`drop table indicator_counts`.execute(trx);
+        await sql`alter table indicator_counts_keyed rename to indicator_counts`.execute(trx);
+        await sql`create index indicator_counts_unit on indicator_counts (indicator, unit_code, day)`.execute(trx);
+      });
+    },
+  },
 };
 
 /**
