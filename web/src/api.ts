@@ -302,7 +302,8 @@ export function decodeHeaderText(text: string): string {
   }
 }
 
-function purposeHeaders(p: Purpose): Record<string, string | undefined> {
+/** The headers that state a purpose (`X-Purpose`, `X-Purpose-Note`, `X-Dossier-Code`), for every read of a person. */
+export function purposeHeaders(p: Purpose): Record<string, string | undefined> {
   return { 'x-purpose': p.code, 'x-purpose-note': p.note ? encodeHeaderText(p.note.trim()) : undefined, 'x-dossier-code': p.dossierCode?.trim() || undefined };
 }
 

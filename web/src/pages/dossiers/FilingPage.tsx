@@ -15,22 +15,30 @@
  * so the page shows the name from the e-ID account and "filled in on filing" for the rest. The
  * receiving unit defaults to the account's commune; an account below the procedure's assurance
  * level is told so before filling anything in.
+ *
+ * At the counter, an officer who may read the registry (`citizen.read`) fills the same fields from
+ * the national population database before the form ({@link RegistryLookup}): the citizen's
+ * 12-digit number and the stated purpose (the population pages' purpose dialog, kept for the
+ * session) fetch the values (`GET /services/{code}/prefill`, audited like opening the record);
+ * they fill the form and the applicant fields, stay editable (the officer checks them against the
+ * citizen's papers) and are marked as coming from the registry.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Result, Select, Spin, Steps, Typography } from 'antd';
-import { ApiError, getUnit, problemCode, type CallOptions, type CitizenMeDto, type StaffMeDto, type UnitDetailDto, type UnitLink } from '../../api.js';
+import { ApiError, getUnit, problemCode, type CallOptions, type CitizenMeDto, type Purpose, type StaffMeDto, type UnitDetailDto, type UnitLink } from '../../api.js';
 import { DownloadButton } from '../../components/DownloadButton.js';
 import { FilePicker } from '../../components/FilePicker.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
+import { PurposeBar, PurposeDialog } from '../../components/Purpose.js';
 import { useI18n } from '../../i18n.js';
 import { hrefOf, Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import { useRemote } from '../../useRemote.js';
 import { todayInVietnam } from '../../dates.js';
 import { getService, listServices, type Service } from '../services/api.js';
-import { formPath, submitDossier, takeAction, uploadAttachment, type Dossier, type Receipt, type SubmissionBody } from './api.js';
+import { formPath, getCounterPrefill, submitDossier, takeAction, uploadAttachment, type CounterPrefill, type Dossier, type Receipt, type SubmissionBody } from './api.js';
 import { ACCEPT_FILES, acceptableFile, daysLabel, formatDay, formatMoment, PageHead, randomKey, StateTag } from './common.js';
-import { fieldErrorsToForm, formData, SchemaFields, unsupportedKeywords, type JsonSchema } from './SchemaForm.js';
+import { fieldErrorsToForm, formData, labelOf, SchemaFields, unsupportedKeywords, type JsonSchema } from './SchemaForm.js';
 
 type StaffChannel = 'counter' | 'on_behalf' | 'mobile';
 const STAFF_CHANNELS: readonly StaffChannel[] = ['counter', 'on_behalf', 'mobile'];
@@ -204,6 +212,7 @@ function fnv1a(s: string): string {
  */
 export function FilingForm({ service, mode }: { service: Service; mode: FilingMode }) {
   const { t, lang } = useI18n();
+  const session = useSession();
   const [intake] = Form.useForm<IntakeValues>();
   const [today] = useState(todayInVietnam);
   // A citizen's unit from the registry may be a code that ended in the 2025 reform: offer today's.
@@ -253,6 +262,23 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
   const [invalid, setInvalid] = useState(false);
   const [receipt, setReceipt] = useState<Receipt>();
   const [uploads, setUploads] = useState<Upload[]>([]);
+  /** The applicant's name as filed, for the receipt. */
+  const [filedName, setFiledName] = useState<string>();
+  // The counter's pre-fill from the registry: applied to the form once it is shown (it waits for the
+  // unit check), once per answer, so that the officer's corrections are not overwritten.
+  const [registry, setRegistry] = useState<CounterPrefill>();
+  const [applied, setApplied] = useState<CounterPrefill>();
+  const fromRegistry = useMemo(() => new Set(registry ? Object.keys(registry.values) : []), [registry]);
+  useEffect(() => {
+    if (!registry || applied === registry || !canFill) return;
+    for (const [pointer, value] of Object.entries(registry.values)) dataForm.setFieldValue(pointer.split('/'), value);
+    setApplied(registry);
+  }, [registry, applied, canFill, dataForm]);
+  const fillFromRegistry = (answer: CounterPrefill) => {
+    setRegistry(answer);
+    setInvalid(false);
+    if (needsApplicant) intake.setFieldsValue({ applicantName: answer.applicant.fullName, applicantPin: answer.applicant.pin, applicantPhone: answer.applicant.phone ?? undefined });
+  };
 
   const slots = [...service.requiredDocuments.map((d) => ({ key: d.key, name: lang === 'vi' ? d.nameVi : d.nameEn, required: d.required })), { key: 'other', name: t('filing.otherFiles'), required: false }];
 
@@ -304,6 +330,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
     setBusy(true);
     try {
       const r = await submitDossier(body, `${sessionKey}-${fnv1a(JSON.stringify(body))}`, calls);
+      setFiledName(applicantNameOf(service, body, mode));
       const queued: Upload[] = files.map((f) => ({ file: f.file, status: 'pending' }));
       setUploads(queued);
       setReceipt(r);
@@ -329,6 +356,9 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
     intake.resetFields();
     if (homeUnit) intake.setFieldValue('unitCode', homeUnit);
     dataForm.resetFields();
+    setRegistry(undefined);
+    setApplied(undefined);
+    setFiledName(undefined);
     setFiles([]);
     setUploads([]);
     setReceipt(undefined);
@@ -340,7 +370,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
     return (
       <>
         {steps}
-        <ReceiptView receipt={receipt} service={service} uploads={uploads} staff={mode.kind === 'staff'} onAnother={startAgain} />
+        <ReceiptView receipt={receipt} service={service} uploads={uploads} staff={mode.kind === 'staff'} applicantName={filedName} onAnother={startAgain} />
       </>
     );
   }
@@ -385,6 +415,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
           {t('filing.back')}
         </Link>
       )}
+      {mode.kind === 'staff' && session.can('citizen.read') && <RegistryLookup service={service} schema={schema} answer={registry} disabled={busy} onFilled={fillFromRegistry} />}
       {!levelTooLow && mode.kind === 'staff' && (
         <Card className="detail-card" title={<h2 className="card-heading">{t('filing.intake')}</h2>}>
           <Form<IntakeValues> form={intake} name="intake" layout="vertical" initialValues={{ channel: 'counter', consentMethod: 'signed_paper' }} disabled={busy} onFinish={submit} onValuesChange={() => setInvalid(false)}>
@@ -445,7 +476,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
           <Card className="detail-card" title={<h2 className="card-heading">{t('filing.form')}</h2>}>
             {unsupported.length > 0 && <Alert type="info" showIcon title={t('filing.unsupported', { keywords: unsupported.join(', ') })} />}
             <Form form={dataForm} name="filing" layout="vertical" disabled={busy} onFinish={submit} onValuesChange={() => setInvalid(false)} scrollToFirstError className="schema-form">
-              <SchemaFields schema={schema} form={dataForm} locked={locked} prefilled={prefilled} idPrefix="filing" />
+              <SchemaFields schema={schema} form={dataForm} locked={locked} prefilled={prefilled} fromRegistry={fromRegistry} idPrefix="filing" />
             </Form>
           </Card>
           <Card className="detail-card" title={<h2 className="card-heading">{t('filing.files')}</h2>}>
@@ -481,6 +512,107 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
         </>
       )}
     </>
+  );
+}
+
+/** The schema of the field at `pointer` (`applicant/fullName`), if the form has one there. */
+function schemaAt(schema: JsonSchema, pointer: string): JsonSchema | undefined {
+  let cur: JsonSchema | undefined = schema;
+  for (const seg of pointer.split('/')) cur = cur?.properties?.[seg];
+  return cur;
+}
+
+/** The applicant's name a submission carries: given with it (staff), else in the form where the service takes it from the registry. */
+function applicantNameOf(service: Service, body: SubmissionBody, mode: FilingMode): string | undefined {
+  if (body.applicant?.fullName) return body.applicant.fullName;
+  const pointer = Object.entries(service.prefill).find(([, f]) => f === 'fullName')?.[0];
+  let v: unknown = body.data;
+  for (const seg of pointer?.split('/') ?? []) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+  if (typeof v === 'string' && v.trim()) return v.trim();
+  return mode.kind === 'citizen' ? mode.account.fullName : undefined;
+}
+
+/**
+ * "Lấy thông tin từ CSDL quốc gia về dân cư": at the counter, the officer types the citizen's
+ * 12-digit number and, under the stated purpose (asked for with the population pages' dialog when
+ * none is stated yet), fetches what the procedure pre-fills from the registry. The page then says
+ * which fields were filled and which the registry holds nothing for; the fields stay editable.
+ */
+function RegistryLookup({ service, schema, answer, disabled, onFilled }: { service: Service; schema: JsonSchema; answer: CounterPrefill | undefined; disabled: boolean; onFilled: (a: CounterPrefill) => void }) {
+  const { t, lang } = useI18n();
+  const session = useSession();
+  const { purpose, setPurpose } = session;
+  const [form] = Form.useForm<{ pin?: string }>();
+  const [asking, setAsking] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const label = (pointer: string) => {
+    const field = schemaAt(schema, pointer);
+    return field ? labelOf(field, lang, pointer) : pointer;
+  };
+
+  const lookUp = async (p: Purpose) => {
+    const pin = (form.getFieldValue('pin') as string | undefined)?.trim() ?? '';
+    setLoading(true);
+    setError(undefined);
+    try {
+      onFilled(await getCounterPrefill(service.code, pin, p, { lang }));
+    } catch (err) {
+      setError(err);
+      // The stated purpose was refused: ask again.
+      const code = problemCode(err);
+      if (code === 'PURPOSE_REQUIRED' || code === 'PURPOSE_UNKNOWN') setPurpose(null);
+    } finally {
+      setLoading(false);
+    }
+  };
+  const start = () => {
+    if (purpose) void lookUp(purpose);
+    else setAsking(true);
+  };
+
+  return (
+    <Card className="detail-card registry-lookup" title={<h2 className="card-heading">{t('prefill.title')}</h2>}>
+      <p className="muted">{t('prefill.intro')}</p>
+      <PurposeBar purpose={purpose} onChange={() => setAsking(true)} />
+      <Form form={form} name="registry" layout="vertical" disabled={disabled || loading} onFinish={start} requiredMark={false}>
+        <div className="registry-lookup-row">
+          <Form.Item name="pin" label={t('prefill.pin')} rules={[{ required: true, message: t('prefill.pinRequired') }, { pattern: PIN, message: t('prefill.pinInvalid') }]}>
+            <Input inputMode="numeric" maxLength={12} autoComplete="off" className="schema-short" placeholder="031190001234" />
+          </Form.Item>
+          <Button htmlType="submit" type="primary" loading={loading} className="registry-lookup-button">
+            {t('prefill.fetch')}
+          </Button>
+        </div>
+      </Form>
+      <div role="status">
+        {answer && (
+          <Alert
+            type="success"
+            showIcon
+            title={t('prefill.done', { name: answer.applicant.fullName, n: answer.fields.length })}
+            description={
+              <>
+                {answer.fields.length > 0 && <p className="registry-filled">{t('prefill.filled', { list: answer.fields.map((f) => label(f.pointer)).join('; ') })}</p>}
+                {answer.empty.length > 0 && <p>{t('prefill.empty', { list: answer.empty.map(label).join('; ') })}</p>}
+                <p>{t('prefill.check')}</p>
+              </>
+            }
+          />
+        )}
+      </div>
+      {error !== undefined && <ProblemAlert error={error} />}
+      <PurposeDialog
+        open={asking}
+        initial={purpose ?? { code: 'DOSSIER_PROCESSING' }}
+        onDone={(p) => {
+          setPurpose(p);
+          setAsking(false);
+          if (form.getFieldValue('pin')) void form.validateFields().then(() => lookUp(p), () => undefined);
+        }}
+        onCancel={() => setAsking(false)}
+      />
+    </Card>
   );
 }
 
@@ -525,7 +657,7 @@ function PlacementNote({ placement, service, today }: { placement: Placement; se
  * The receipt of a filed dossier: its code, state and the uploads; an officer who may process
  * dossiers receives it here, which gives the due date and the appointment slip (form 01).
  */
-function ReceiptView({ receipt, service, uploads, staff, onAnother }: { receipt: Receipt; service: Service; uploads: Upload[]; staff: boolean; onAnother: () => void }) {
+function ReceiptView({ receipt, service, uploads, staff, applicantName, onAnother }: { receipt: Receipt; service: Service; uploads: Upload[]; staff: boolean; applicantName: string | undefined; onAnother: () => void }) {
   const { t, lang } = useI18n();
   const session = useSession();
   const [dossier, setDossier] = useState<Dossier>();
@@ -556,6 +688,7 @@ function ReceiptView({ receipt, service, uploads, staff, onAnother }: { receipt:
         items={[
           { key: 'code', label: t('receipt.code'), children: <strong className="dossier-code">{receipt.code}</strong> },
           { key: 'service', label: t('receipt.service'), children: lang === 'vi' ? receipt.service.nameVi : service.nameEn },
+          ...(applicantName ? [{ key: 'applicant', label: t('receipt.applicant'), children: <span className="receipt-applicant">{applicantName}</span> }] : []),
           { key: 'state', label: t('receipt.state'), children: <StateTag state={state} t={t} /> },
           { key: 'at', label: t('receipt.submittedAt'), children: formatMoment(receipt.submittedAt, lang) },
           {

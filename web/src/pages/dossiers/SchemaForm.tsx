@@ -97,6 +97,8 @@ interface Ctx {
   locked: ReadonlySet<string>;
   /** Values for the locked fields, when known before submission. */
   prefilled: Readonly<Record<string, string>>;
+  /** Pointers filled from the registry at the counter: editable, marked as coming from it. */
+  fromRegistry: ReadonlySet<string>;
   idPrefix: string;
 }
 
@@ -104,9 +106,23 @@ interface Ctx {
  * The fields of an object schema, for use inside an Ant Design `Form` (the form's values are the
  * form data as nested objects and arrays; date fields hold `YYYY-MM-DD` strings).
  */
-export function SchemaFields({ schema, form, locked = new Set(), prefilled = {}, idPrefix }: { schema: JsonSchema; form: FormInstance; locked?: ReadonlySet<string>; prefilled?: Readonly<Record<string, string>>; idPrefix: string }) {
+export function SchemaFields({
+  schema,
+  form,
+  locked = new Set(),
+  prefilled = {},
+  fromRegistry = new Set(),
+  idPrefix,
+}: {
+  schema: JsonSchema;
+  form: FormInstance;
+  locked?: ReadonlySet<string>;
+  prefilled?: Readonly<Record<string, string>>;
+  fromRegistry?: ReadonlySet<string>;
+  idPrefix: string;
+}) {
   const { lang, t } = useI18n();
-  const ctx: Ctx = { lang, t, form, locked, prefilled, idPrefix };
+  const ctx: Ctx = { lang, t, form, locked, prefilled, fromRegistry, idPrefix };
   const props = Object.entries(schema.properties ?? {});
   if (props.length === 0) return <p className="muted">{t('filing.noForm')}</p>;
   return <>{props.map(([key, prop]) => <Field key={key} ctx={ctx} name={[key]} abs={[key]} schema={prop} required={(schema.required ?? []).includes(key)} optionalGroup={null} />)}</>;
@@ -154,7 +170,11 @@ function Field({ ctx, name, abs, schema, required, optionalGroup }: FieldProps):
 
   const rules = rulesOf(ctx, schema, required, optionalGroup, label);
   const markRequired = required && optionalGroup === null;
-  const hint = schema['x-form'] && schema.format !== 'date' ? t('filing.formatHint', { form: formHint(schema['x-form'], lang) }) : undefined;
+  const formatHint = schema['x-form'] && schema.format !== 'date' ? t('filing.formatHint', { form: formHint(schema['x-form'], lang) }) : undefined;
+  // Filled at the counter from the registry: said under the field, which stays editable.
+  const registry = ctx.fromRegistry.has(pointer);
+  const hint = registry ? [t('filing.fromRegistryHint'), formatHint].filter(Boolean).join(' · ') : formatHint;
+  const itemClass = registry ? 'schema-from-registry' : undefined;
 
   if (schema.type === 'boolean') {
     return (
@@ -179,7 +199,7 @@ function Field({ ctx, name, abs, schema, required, optionalGroup }: FieldProps):
   if (schema.enum) {
     const options = schema.enum.map((v) => ({ value: v, label: enumLabel(lang, v) }));
     return (
-      <Form.Item name={name} label={label} rules={rules} required={markRequired}>
+      <Form.Item name={name} label={label} rules={rules} required={markRequired} extra={hint} className={itemClass}>
         {options.length <= 4 ? (
           <Radio.Group options={options} aria-label={label} className="schema-radios" />
         ) : (
@@ -191,7 +211,7 @@ function Field({ ctx, name, abs, schema, required, optionalGroup }: FieldProps):
 
   if (schema.type === 'integer' || schema.type === 'number') {
     return (
-      <Form.Item name={name} label={label} rules={rules} required={markRequired} className="schema-number">
+      <Form.Item name={name} label={label} rules={rules} required={markRequired} extra={hint} className={itemClass ? `schema-number ${itemClass}` : 'schema-number'}>
         <InputNumber min={schema.minimum} max={schema.maximum} precision={schema.type === 'integer' ? 0 : undefined} inputMode="numeric" />
       </Form.Item>
     );
@@ -204,6 +224,8 @@ function Field({ ctx, name, abs, schema, required, optionalGroup }: FieldProps):
         label={label}
         rules={rules}
         required={markRequired}
+        extra={hint}
+        className={itemClass}
         getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
         normalize={(d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined)}
       >
@@ -226,7 +248,7 @@ function Field({ ctx, name, abs, schema, required, optionalGroup }: FieldProps):
       <Input maxLength={schema.maxLength} autoComplete="off" />
     );
   return (
-    <Form.Item name={name} label={label} rules={rules} required={markRequired} extra={hint}>
+    <Form.Item name={name} label={label} rules={rules} required={markRequired} extra={hint} className={itemClass}>
       {input}
     </Form.Item>
   );

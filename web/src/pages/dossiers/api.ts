@@ -17,7 +17,7 @@ import type {
   SubmissionReceiptSchema,
   TrackingSchema,
 } from '../../../../src/dossiers/schemas.js';
-import { call, type CallOptions } from '../../api.js';
+import { call, purposeHeaders, type CallOptions, type Purpose } from '../../api.js';
 
 export type { ActionBody, SubmissionBody };
 export type Receipt = Static<typeof SubmissionReceiptSchema>;
@@ -68,3 +68,23 @@ export const trackDossier = (code: string, phoneLast4: string | undefined, o: Ca
 
 /** `GET /me/dossiers` in the citizen's e-ID session: their dossiers, newest first, with those awaiting them counted. */
 export const listMyDossiers = (page: { page: number; pageSize: number }, o: CallOptions) => call<MyDossiers>('/api/v1/me/dossiers', { ...o, auth: 'citizen', query: { ...page } });
+
+/** The answer of `GET /services/{code}/prefill` (src/dossiers/prefill.ts). */
+export interface CounterPrefill {
+  service: { code: string; version: number };
+  /** Form pointer (`applicant/fullName`) → the registry's value. */
+  values: Record<string, string>;
+  /** The pointers filled, with the registry field each came from. */
+  fields: { pointer: string; source: string }[];
+  /** The service's pre-fill pointers the registry holds nothing for. */
+  empty: string[];
+  applicant: { fullName: string; pin: string; phone: string | null; email: string | null };
+}
+
+/**
+ * The form values a service pre-fills for the citizen at the counter, from the population registry
+ * (staff with `citizen.read`; the read is purpose-bound and audited like opening the record).
+ */
+export function getCounterPrefill(serviceCode: string, pin: string, purpose: Purpose, options: CallOptions): Promise<CounterPrefill> {
+  return call<CounterPrefill>(`/api/v1/services/${enc(serviceCode)}/prefill`, { ...options, query: { pin }, headers: purposeHeaders(purpose) });
+}
