@@ -198,9 +198,12 @@ forEachEngine('services catalog', platformWithStaff, (env) => {
       '/api/v1/services/deployments',
       '/api/v1/services/{code}',
       '/api/v1/services/{code}/deployments/{unitCode}',
+      '/api/v1/services/{code}/prefill',
       '/api/v1/services/{code}/versions',
     ]);
     expect(doc.paths['/api/v1/services/{code}'].put.tags).toEqual(['services']);
+    // The counter's pre-fill is the dossiers module's (src/dossiers/prefill.ts), beside the mapping it shares with online filing.
+    expect(doc.paths['/api/v1/services/{code}/prefill'].get.tags).toEqual(['dossiers']);
   });
 
   it('creates a new entry and refuses a bad one listing every problem', async () => {
