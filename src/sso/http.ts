@@ -51,6 +51,32 @@ function handOver(request: FastifyRequest, reply: FastifyReply, publicUrl: strin
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
+/** The cookie that carries a refused sign-in's outcome from the POST to the page it redirects to. */
+const FLASH_COOKIE = 'motcua_sso_outcome';
+const FLASH_SECONDS = 120;
+
+/** A refused sign-in, as the interaction's page shows it once. */
+interface LoginFlash {
+  status: number;
+  error: string;
+  pin: string;
+  otpNeeded?: boolean;
+  unmet?: boolean;
+  /** RATE_LIMITED: seconds to wait, from `at`. */
+  retryAfter?: number;
+  /** ms since the epoch. */
+  at: number;
+}
+
+/** The value of the cookie `name` the request carries, if any. */
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
 interface InteractionState {
   provider: Provider;
   interaction: Interaction;
@@ -124,6 +150,8 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
       const lang = languageOf(request);
       return html(reply, code === 'SSO_INTERACTION_FORGED' ? 403 : 400, errorPage(lang, code, undefined, messageOf(code, lang)));
     };
+    /** `; Secure` when the public URL is https (read per request: tests set it once listening). */
+    const secure = () => (new URL(ctx.config.publicUrl).protocol === 'https:' ? '; Secure' : '');
 
     /** The interaction of the request, its client and page context; undefined when it is gone or not this one. */
     async function load(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply): Promise<InteractionState | undefined> {
@@ -170,16 +198,54 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
       return { scopes, claims: missing.filter((c) => allowedClaims.has(c)) };
     }
 
+    /**
+     * A refused sign-in goes back to the interaction's own page (POST → 303 → GET), so that the
+     * address in the browser is one a reload, a restored tab or the back button can open again:
+     * the outcome travels once in a short-lived cookie sealed to the interaction (the number typed
+     * is personal data: never in the address), and the page shows it with the refusal's status.
+     */
+    const backToLogin = (reply: FastifyReply, st: InteractionState, outcome: Omit<LoginFlash, 'at'>) => {
+      const path = `/oidc/interaction/${st.interaction.uid}`;
+      const sealed = cipher.seal(Buffer.from(JSON.stringify({ ...outcome, at: Date.now() } satisfies LoginFlash)), `${FLASH_COOKIE}:${st.interaction.uid}`);
+      reply.header('set-cookie', `${FLASH_COOKIE}=${sealed}; Path=${path}; Max-Age=${FLASH_SECONDS}; HttpOnly; SameSite=Lax${secure()}`);
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(path, 303);
+    };
+
+    /** The outcome a refused sign-in left for this interaction's page (read once: the cookie is cleared). */
+    const takeFlash = (request: FastifyRequest, reply: FastifyReply, uid: string): LoginFlash | undefined => {
+      const raw = cookieOf(request, FLASH_COOKIE);
+      if (raw === undefined) return undefined;
+      reply.header('set-cookie', `${FLASH_COOKIE}=; Path=/oidc/interaction/${uid}; Max-Age=0; HttpOnly; SameSite=Lax${secure()}`);
+      try {
+        const flash = JSON.parse(cipher.open(raw, `${FLASH_COOKIE}:${uid}`).toString('utf8')) as LoginFlash;
+        return Date.now() - flash.at <= FLASH_SECONDS * 1000 ? flash : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+
     pages.get<{ Params: { uid: string } }>('/oidc/interaction/:uid', { schema: { hide: true } }, async (request, reply) => {
       const st = await load(request, reply);
       if (!st) return failPage(request, reply, 'SSO_INTERACTION_EXPIRED');
-      if (st.interaction.prompt.name === 'login') return html(reply, 200, loginView(st), st.client.logo_uri);
+      if (st.interaction.prompt.name === 'login') {
+        const flash = takeFlash(request, reply, st.interaction.uid);
+        if (!flash) return html(reply, 200, loginView(st), st.client.logo_uri);
+        if (flash.retryAfter) reply.header('retry-after', String(Math.max(1, flash.retryAfter - Math.floor((Date.now() - flash.at) / 1000))));
+        return html(reply, flash.status, loginView(st, { pin: flash.pin, error: flash.error, otpNeeded: flash.otpNeeded, unmet: flash.unmet }), st.client.logo_uri);
+      }
       if (st.interaction.prompt.name === 'consent') {
         const asked = consentAsked(st);
         const level = levelOfAcr(st.interaction.session?.acr) ?? 1;
         return html(reply, 200, consentPage({ lang: st.lang, uid: st.interaction.uid, csrf: st.csrf, portal: st.portal, scopes: asked.scopes, claims: asked.claims, level, consentDays: CONSENT_DAYS }), st.client.logo_uri);
       }
       return failPage(request, reply, 'SSO_INTERACTION_EXPIRED');
+    });
+
+    // The addresses the pages' forms post to, opened with GET (a reload of a page answered to a
+    // POST, a restored tab, a copied address): the interaction's page, or the expired page.
+    pages.get<{ Params: { uid: string } }>('/oidc/interaction/:uid/:action', { schema: { hide: true } }, async (request, reply) => {
+      return reply.redirect(`/oidc/interaction/${encodeURIComponent(request.params.uid)}`, 303);
     });
 
     pages.post<{ Params: { uid: string } }>('/oidc/interaction/:uid/login', { schema: { hide: true } }, async (request, reply) => {
@@ -195,13 +261,13 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
         signedIn = await verifyCitizenSignIn(ctx, { pin, password, otp, device: `SSO: ${st.client.name}`.slice(0, 200) }, request.ip);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        if (e.code === 'RATE_LIMITED' && e.params.retryAfter) reply.header('retry-after', String(e.params.retryAfter));
-        return html(reply, e.status, loginView(st, { pin, error: e.localized(st.lang), otpNeeded: e.code === 'EID_OTP_REQUIRED' || e.code === 'EID_OTP_INVALID' }), st.client.logo_uri);
+        const retryAfter = e.code === 'RATE_LIMITED' && e.params.retryAfter ? Number(e.params.retryAfter) : undefined;
+        return backToLogin(reply, st, { status: e.status, pin, error: e.localized(st.lang), otpNeeded: e.code === 'EID_OTP_REQUIRED' || e.code === 'EID_OTP_INVALID', retryAfter });
       }
       const levels = levelsOfParams(st.client, st.interaction.params);
       if (targetLevel(levels, signedIn.level) === undefined) {
         const err = new AppError('SSO_LEVEL_NOT_MET', { portal: st.client.name, required: levels.required, level: signedIn.level });
-        return html(reply, err.status, loginView(st, { pin, error: err.localized(st.lang), unmet: true }), st.client.logo_uri);
+        return backToLogin(reply, st, { status: err.status, pin, error: err.localized(st.lang), unmet: true });
       }
       await recordAccountUse(ctx.db, { accountId: signedIn.accountId, action: 'sso-sign-in', sourceIp: request.ip, detail: `${st.client.name} (${signedIn.amr.join('+')}, ${acrOf(signedIn.level)})` });
       const to = await st.provider.interactionResult(request.raw, reply.raw, { login: { accountId: String(signedIn.accountId), acr: acrOf(signedIn.level), amr: signedIn.amr, remember: true, ts: Math.floor(Date.now() / 1000) } }, { mergeWithLastSubmission: false });

@@ -72,6 +72,7 @@ const T = {
     errorTitle: 'Không thể tiếp tục đăng nhập',
     errorBack: 'Hãy quay lại cổng dịch vụ và thử lại.',
     home: 'Về trang công dân của hệ thống',
+    restart: 'Bắt đầu lại: đăng nhập trên trang công dân của hệ thống',
     technical: 'Thông tin kỹ thuật',
     logoutTitle: 'Đăng xuất',
     logoutAsk: (p: string | undefined) => (p ? `${p} yêu cầu đăng xuất khỏi hệ thống định danh. Bạn có muốn đăng xuất không?` : 'Bạn có muốn đăng xuất khỏi hệ thống định danh không?'),
@@ -117,6 +118,7 @@ const T = {
     errorTitle: 'Sign-in cannot continue',
     errorBack: 'Go back to the portal and try again.',
     home: 'Go to the citizen pages of this system',
+    restart: 'Start again: sign in on the citizen pages of this system',
     technical: 'Technical details',
     logoutTitle: 'Sign out',
     logoutAsk: (p: string | undefined) => (p ? `${p} asks to sign you out of the e-ID system. Do you want to sign out?` : 'Do you want to sign out of the e-ID system?'),
@@ -260,9 +262,12 @@ ${fields.includes(fieldLabels(['vn_pin'], p.lang, [])[0]!) ? '' : `<p><small>${e
 export function errorPage(lang: Language, error: string, description?: string, message?: string): string {
   const t = T[lang];
   const text = message ?? t.errors[error] ?? t.errors.invalid_request!;
+  // An interaction that ended (expired, or already used) can only be started again, from the portal or here.
+  const link = error === 'SSO_INTERACTION_EXPIRED' ? `<a href="/eid/sign-in">${escapeHtml(t.restart)}</a>` : `<a href="/eid/account">${escapeHtml(t.home)}</a>`;
+  // The expired interaction's message already says to go back to the portal.
+  const back = error === 'SSO_INTERACTION_EXPIRED' ? '' : `<p>${escapeHtml(t.errorBack)}</p>\n`;
   const body = `<p class="error" role="alert">${escapeHtml(text)}</p>
-<p>${escapeHtml(t.errorBack)}</p>
-<p><a href="/eid/account">${escapeHtml(t.home)}</a></p>
+${back}<p>${link}</p>
 <details><summary>${escapeHtml(t.technical)}</summary><p><small><code>${escapeHtml(error)}</code>${description ? `: ${escapeHtml(description)}` : ''}</small></p></details>`;
   return layout(lang, t.errorTitle, body);
 }
