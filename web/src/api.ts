@@ -44,7 +44,11 @@ export interface Problem {
 }
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** Seconds to wait before trying again (`Retry-After` of a 429 or 503), when the server said. */
+    readonly retryAfter?: number,
+  ) {
     super(problem.detail);
     this.name = 'ApiError';
   }
@@ -79,7 +83,7 @@ const TOKEN_KEY = 'motcua.session';
 export const SESSION_EXPIRED = 'motcua:session-expired';
 
 /** A value kept for this tab (`sessionStorage`: it ends with the tab), if any. */
-function tabValue(key: string): string | undefined {
+export function tabValue(key: string): string | undefined {
   try {
     return sessionStorage.getItem(key) ?? undefined;
   } catch {
@@ -88,7 +92,7 @@ function tabValue(key: string): string | undefined {
 }
 
 /** Keeps `value` for this tab, or forgets it (null). With storage disabled, nothing is kept: a session lasts until the page is reloaded. */
-function storeTabValue(key: string, value: string | null): void {
+export function storeTabValue(key: string, value: string | null): void {
   try {
     if (value) sessionStorage.setItem(key, value);
     else sessionStorage.removeItem(key);
@@ -165,7 +169,8 @@ async function send(path: string, { lang, signal, auth = 'staff', method = 'GET'
     storeCitizenToken(null);
     window.dispatchEvent(new Event(CITIZEN_SESSION_EXPIRED));
   }
-  if (isProblem(problem)) throw new ApiError(problem);
+  const retryAfter = Number(response.headers.get('retry-after') ?? '');
+  if (isProblem(problem)) throw new ApiError(problem, Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   // A proxy or gateway answered something that is not ours.
   throw new NetworkError(new Error(`HTTP ${response.status}`));
 }
@@ -231,6 +236,11 @@ export function getCitizenMe(options: CallOptions): Promise<CitizenMeDto> {
 
 export async function citizenSignOut(options: CallOptions): Promise<void> {
   await send('/api/v1/eid/me/sessions/current', { ...options, auth: 'citizen', method: 'DELETE', accept: '*/*' });
+}
+
+/** Ends the citizen session of `token` (not necessarily this tab's: one another tab replaced). */
+export async function endCitizenSession(token: string, options: CallOptions): Promise<void> {
+  await send('/api/v1/eid/me/sessions/current', { ...options, auth: 'none', method: 'DELETE', accept: '*/*', headers: { authorization: `Bearer ${token}` } });
 }
 
 // --- motcua's own pages through the single sign-on (src/portal) ------------------------------------------

@@ -49,3 +49,8 @@ export function formatInstant(iso: string, lang: 'vi' | 'en'): string {
     hour12: false,
   }).format(d);
 }
+
+/** The clock time of an instant (ms since the epoch) in Vietnam: `20:37`. */
+export function formatTime(ms: number): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(ms));
+}

@@ -6,10 +6,16 @@
  *    shown, nothing else is imposed) and a 6-digit passcode (not one repeated digit, not a run).
  *    A level-2 upgrade or a new phone needs the code only: the password stays.
  * Wrong, expired, replayed codes and too many tries are said under the code field.
+ *
+ * The activation in progress (number, phone, when the code was sent, when another may be asked
+ * for) is kept for the tab (`sessionStorage`), so a reload opens step 2 again: the code already
+ * sent stays usable until it expires, and "send again" waits as the server's limits do (one code a
+ * minute; a refusal's `Retry-After` beyond that) instead of asking at once and being refused.
  */
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Form, Input, Result } from 'antd';
-import { ApiError } from '../../api.js';
+import { ApiError, storeTabValue, tabValue } from '../../api.js';
+import { formatTime } from '../../dates.js';
 import { useI18n } from '../../i18n.js';
 import { Link } from '../../router.js';
 import { confirmActivation, requestActivationCode, type ActivationResultDto, type CodeRequestAnswerDto } from './api.js';
@@ -31,11 +37,52 @@ interface ConfirmValues {
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
 
+/** An activation in progress: who asked, the server's answer, and when (ms since the epoch). */
+interface Activation {
+  who: RequestValues;
+  sent: CodeRequestAnswerDto;
+  sentAt: number;
+  /** When "send again" may be asked for. */
+  resendAt: number;
+  /** The code shown is a second (or later) one. */
+  resent: boolean;
+}
+
+const ACTIVATION_KEY = 'motcua.eidActivation';
+/** An activation older than this is forgotten (the per-number limit counts an hour). */
+const ACTIVATION_KEEP_MS = 60 * 60 * 1000;
+
+/** The activation in progress in this tab, if any (not after {@link ACTIVATION_KEEP_MS}). */
+function storedActivation(): Activation | undefined {
+  try {
+    const a = JSON.parse(tabValue(ACTIVATION_KEY) ?? 'null') as Activation | null;
+    if (!a || typeof a.who?.pin !== 'string' || typeof a.who.phone !== 'string' || typeof a.sent?.phoneMasked !== 'string' || typeof a.sentAt !== 'number' || typeof a.resendAt !== 'number') return undefined;
+    if (Date.now() - a.sentAt > ACTIVATION_KEEP_MS) {
+      storeActivation(undefined);
+      return undefined;
+    }
+    return a;
+  } catch {
+    return undefined;
+  }
+}
+
+function storeActivation(a: Activation | undefined): void {
+  storeTabValue(ACTIVATION_KEY, a ? JSON.stringify(a) : null);
+}
+
 export function ActivatePage() {
   const { t } = useI18n();
-  const [who, setWho] = useState<RequestValues>();
-  const [sent, setSent] = useState<CodeRequestAnswerDto>();
+  // Read once, at the page's start: a reload comes back to step 2.
+  const [restored] = useState(storedActivation);
+  const [activation, setActivationState] = useState<Activation | undefined>(restored);
+  const [who, setWho] = useState<RequestValues | undefined>(restored?.who);
   const [done, setDone] = useState<ActivationResultDto>();
+  const sent = activation?.sent;
+  const setActivation = (a: Activation | undefined) => {
+    storeActivation(a);
+    setActivationState(a);
+  };
 
   if (done) {
     return (
@@ -68,14 +115,15 @@ export function ActivatePage() {
         </li>
       </ol>
       <Card>
-        {who && sent ? (
+        {activation ? (
           <ConfirmForm
-            who={who}
-            sent={sent}
-            onResent={setSent}
-            onBack={() => setSent(undefined)}
+            activation={activation}
+            restored={activation === restored}
+            onChange={setActivation}
+            onBack={() => setActivation(undefined)}
             onDone={(r) => {
-              rememberPin(who.pin);
+              rememberPin(activation.who.pin);
+              setActivation(undefined);
               setDone(r);
               window.scrollTo(0, 0);
             }}
@@ -84,8 +132,9 @@ export function ActivatePage() {
           <RequestForm
             initial={who}
             onSent={(values, answer) => {
+              const now = Date.now();
               setWho(values);
-              setSent(answer);
+              setActivation({ who: values, sent: answer, sentAt: now, resendAt: now + answer.resendAfterSeconds * 1000, resent: false });
             }}
           />
         )}
@@ -145,14 +194,21 @@ function useCountdown(until: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
 }
 
-function ConfirmForm({ who, sent, onResent, onBack, onDone }: { who: RequestValues; sent: CodeRequestAnswerDto; onResent: (a: CodeRequestAnswerDto) => void; onBack: () => void; onDone: (r: ActivationResultDto) => void }) {
+/** "Send again in 42 s", or in minutes past 90 seconds (the hourly limit: "in 58 min"). */
+function resendLabel(t: ReturnType<typeof useI18n>['t'], wait: number): string {
+  if (wait <= 0) return t('eid.activate.resend');
+  return wait <= 90 ? t('eid.activate.resendIn', { s: wait }) : t('eid.activate.resendInMinutes', { m: Math.ceil(wait / 60) });
+}
+
+function ConfirmForm({ activation, restored, onChange, onBack, onDone }: { activation: Activation; restored: boolean; onChange: (a: Activation) => void; onBack: () => void; onDone: (r: ActivationResultDto) => void }) {
   const { t, lang } = useI18n();
+  const { who, sent, sentAt, resendAt, resent } = activation;
   const [form] = Form.useForm<ConfirmValues>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [resendAt, setResendAt] = useState(() => Date.now() + sent.resendAfterSeconds * 1000);
-  const [resent, setResent] = useState(false);
   const wait = useCountdown(resendAt);
+  const expiresAt = sentAt + sent.expiresInSeconds * 1000;
+  const expired = useCountdown(expiresAt) === 0;
   const hasPassword = Form.useWatch('hasPassword', form) ?? false;
   const password = Form.useWatch('password', form) ?? '';
   const map: FieldMap = {
@@ -171,11 +227,12 @@ function ConfirmForm({ who, sent, onResent, onBack, onDone }: { who: RequestValu
     setError(undefined);
     try {
       const answer = await requestActivationCode(who, { lang });
-      onResent(answer);
-      setResendAt(Date.now() + answer.resendAfterSeconds * 1000);
-      setResent(true);
+      const now = Date.now();
+      onChange({ who, sent: answer, sentAt: now, resendAt: now + answer.resendAfterSeconds * 1000, resent: true });
       form.setFields([{ name: 'code', value: '', errors: [] }]);
     } catch (err) {
+      // Refused by a limit: the button waits as long as the server said; the code sent before stays.
+      if (err instanceof ApiError && err.problem.code === 'RATE_LIMITED' && err.retryAfter) onChange({ ...activation, resendAt: Date.now() + err.retryAfter * 1000 });
       setError(err);
     }
   };
@@ -196,7 +253,13 @@ function ConfirmForm({ who, sent, onResent, onBack, onDone }: { who: RequestValu
 
   return (
     <>
-      <Alert type="info" showIcon className="eid-sent" title={t(resent ? 'eid.activate.resent' : 'eid.activate.sent', { phone: sent.phoneMasked, minutes: Math.round(sent.expiresInSeconds / 60) })} />
+      {expired ? (
+        <Alert type="warning" showIcon className="eid-sent" title={t('eid.activate.expired', { phone: sent.phoneMasked, time: formatTime(expiresAt) })} />
+      ) : restored ? (
+        <Alert type="info" showIcon className="eid-sent" title={t('eid.activate.restored', { phone: sent.phoneMasked, sent: formatTime(sentAt), until: formatTime(expiresAt) })} />
+      ) : (
+        <Alert type="info" showIcon className="eid-sent" title={t(resent ? 'eid.activate.resent' : 'eid.activate.sent', { phone: sent.phoneMasked, minutes: Math.round(sent.expiresInSeconds / 60) })} />
+      )}
       <FormProblem error={error} />
       <Form<ConfirmValues> form={form} layout="vertical" name="eid-activate-confirm" onFinish={submit} disabled={busy} requiredMark={false} scrollToFirstError={{ block: 'center', focus: true }} className="eid-form">
         <Form.Item name="code" label={t('eid.code')} rules={[{ required: true, message: t('eid.code.required') }, { pattern: SIX_DIGITS, message: t('eid.code.invalid') }]}>
@@ -204,7 +267,7 @@ function ConfirmForm({ who, sent, onResent, onBack, onDone }: { who: RequestValu
         </Form.Item>
         <div className="eid-resend">
           <Button onClick={() => void resend()} disabled={wait > 0 || busy}>
-            {wait > 0 ? t('eid.activate.resendIn', { s: wait }) : t('eid.activate.resend')}
+            {resendLabel(t, wait)}
           </Button>
           <Button type="link" onClick={onBack}>
             {t('eid.activate.change')}
