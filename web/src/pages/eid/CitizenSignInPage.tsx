@@ -2,8 +2,9 @@
  * A citizen's sign-in with their e-ID account (`/eid/sign-in?next=`): identification number and
  * password, and the authenticator code when two-factor is on (the field appears when the server
  * answers EID_OTP_REQUIRED). Any wrong combination is one message (the server does not say which
- * part was wrong). An account the citizen locked themselves can be unlocked here with the passcode;
- * other locks send them to the police. Afterwards the citizen goes where they were sent from, else
+ * part was wrong); it goes as soon as the citizen edits the form or tries again, so a new attempt
+ * refused by a field's own check shows that field's message alone. An account the citizen locked
+ * themselves can be unlocked here with the passcode; other locks send them to the police. Afterwards the citizen goes where they were sent from, else
  * to their account page.
  *
  * First of all, when the server offers it (`GET /api/v1/portal/sign-in`), the page signs in through
@@ -41,6 +42,13 @@ export function CitizenSignInPage() {
   const [needOtp, setNeedOtp] = useState(false);
   const [locked, setLocked] = useState<LockReason>();
   const [unlocked, setUnlocked] = useState(false);
+  // The citizen has started a new attempt (edited the form or pressed the button): what was said
+  // about the last one (its refusal, the single sign-on's outcome, an ended session) goes.
+  const [retrying, setRetrying] = useState(false);
+  const newAttempt = () => {
+    setError(undefined);
+    setRetrying(true);
+  };
   const expired = citizen.state.status === 'anonymous' && citizen.state.expired;
   const justLocked = search.get('locked') === '1';
   const sso = useRemote('portal-sign-in', (signal) => portalSignIn({ lang, signal }));
@@ -50,7 +58,7 @@ export function CitizenSignInPage() {
 
   const submit = async (v: Values) => {
     setBusy(true);
-    setError(undefined);
+    newAttempt();
     try {
       if (locked === 'citizen_request') {
         await unlockOwnAccount({ pin: v.pin.trim(), password: v.password, passcode: v.passcode! }, { lang });
@@ -101,7 +109,7 @@ export function CitizenSignInPage() {
     <div className="eid-narrow">
       <PageHead title="eid.signIn.title" intro={t('eid.signIn.intro')} />
       <Card>
-        {ssoReason && <Alert type={ssoReason === 'refused' || ssoReason === 'locked' ? 'warning' : 'error'} showIcon title={t(`eid.signIn.sso.${ssoReason}`)} className="eid-sso-notice" />}
+        {ssoReason && !retrying && <Alert type={ssoReason === 'refused' || ssoReason === 'locked' ? 'warning' : 'error'} showIcon title={t(`eid.signIn.sso.${ssoReason}`)} className="eid-sso-notice" />}
         {ssoOffered && (
           <div className="eid-sso">
             <Button type="primary" size="large" block href={portalSignInHref(next, lang)}>
@@ -112,13 +120,13 @@ export function CitizenSignInPage() {
           </div>
         )}
         {justLocked && !locked && !unlocked && <Alert type="success" showIcon title={t('eid.signIn.justLocked')} />}
-        {expired && !justLocked && error === undefined && <Alert type="warning" showIcon title={t('eid.signIn.expired')} />}
+        {expired && !justLocked && !retrying && error === undefined && <Alert type="warning" showIcon title={t('eid.signIn.expired')} />}
         {unlocked && <Alert type="success" showIcon title={t('eid.signIn.unlocked')} />}
         <FormProblem error={error} />
         {needOtp && <Alert type="info" showIcon title={t('eid.signIn.otpNeeded')} />}
         {locked === 'citizen_request' && <Alert type="warning" showIcon title={t('eid.signIn.lockedByYou')} description={t('eid.signIn.unlockHint')} />}
         {locked && locked !== 'citizen_request' && <Alert type="warning" showIcon title={t('eid.signIn.locked')} description={t('eid.signIn.lockedOther', { reason: lockReasonLabel(t, locked) })} />}
-        <Form<Values> form={form} layout="vertical" name="eid-sign-in" onFinish={submit} disabled={busy} requiredMark={false} initialValues={{ pin: rememberedPin() }} className="eid-form">
+        <Form<Values> form={form} layout="vertical" name="eid-sign-in" onFinish={submit} onFinishFailed={newAttempt} onValuesChange={newAttempt} disabled={busy} requiredMark={false} initialValues={{ pin: rememberedPin() }} className="eid-form">
           <Form.Item name="pin" label={t('eid.pin')} rules={[{ required: true, message: t('eid.pin.required') }, { pattern: PIN, message: t('eid.pin.invalid') }]}>
             <Input inputMode="numeric" autoComplete="username" maxLength={12} size="large" className="number" />
           </Form.Item>
