@@ -6,8 +6,13 @@
  * Beside it, `session.citizen`: a citizen signed in with their e-ID account (`POST /eid/sessions`,
  * token in `sessionStorage` too, account from `GET /eid/me`). Calls in the citizen's name pass
  * `auth: 'citizen'` (web/src/api.ts); the two sessions never mix.
+ *
+ * The citizen's tabs follow each other: a sign-in, a sign-out or an ended session in one tab is
+ * told to the browser's other tabs of the app (BroadcastChannel {@link CITIZEN_CHANNEL}), which
+ * take the new token (ending the session they had, if another) or forget theirs, so that a tab
+ * never goes on showing someone signed in who signed out in another (or the reverse).
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import * as api from './api.js';
 import type { CitizenMeDto, Purpose, StaffMeDto, StaffSessionDto, StaffTotpEnrolmentDto } from './api.js';
 import { useI18n } from './i18n.js';
@@ -188,11 +193,35 @@ export function useSession(): Session {
   return session;
 }
 
+/** The channel on which the app's tabs tell each other about the citizen's session. */
+export const CITIZEN_CHANNEL = 'motcua.citizen-session';
+
+/** What one tab tells the others: a new session (its token), or the end of one (`expired`: the server ended it). */
+type CitizenTabMessage = { kind: 'signed-in'; token: string; signOutUrl: string | null } | { kind: 'signed-out'; token: string | null; expired: boolean };
+
+function openCitizenChannel(): BroadcastChannel | undefined {
+  try {
+    return typeof BroadcastChannel === 'function' ? new BroadcastChannel(CITIZEN_CHANNEL) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The citizen's e-ID session of this tab (see {@link CitizenSession}). */
 function useCitizenSession(): CitizenSession {
   const { lang } = useI18n();
   const [state, setState] = useState<CitizenSessionState>(() => (api.citizenToken() ? { status: 'loading' } : { status: 'anonymous', expired: false }));
   const [attempt, setAttempt] = useState(0);
+  const channel = useRef<BroadcastChannel | undefined>(undefined);
+  /** This tab's token as last known (api.ts forgets it before CITIZEN_SESSION_EXPIRED is dispatched). */
+  const known = useRef(api.citizenToken());
+  const tell = (message: CitizenTabMessage) => {
+    try {
+      channel.current?.postMessage(message);
+    } catch {
+      // The channel closed meanwhile: the other tabs learn at their next call.
+    }
+  };
 
   // A stored token: is it still good? Again on reload().
   useEffect(() => {
@@ -213,10 +242,46 @@ function useCitizenSession(): CitizenSession {
   }, [attempt]);
 
   useEffect(() => {
-    const onExpired = () => setState({ status: 'anonymous', expired: true });
+    const onExpired = () => {
+      tell({ kind: 'signed-out', token: known.current ?? null, expired: true });
+      known.current = undefined;
+      setState({ status: 'anonymous', expired: true });
+    };
     window.addEventListener(api.CITIZEN_SESSION_EXPIRED, onExpired);
     return () => window.removeEventListener(api.CITIZEN_SESSION_EXPIRED, onExpired);
   }, []);
+
+  // What the other tabs say.
+  useEffect(() => {
+    const ch = openCitizenChannel();
+    channel.current = ch;
+    if (!ch) return;
+    ch.onmessage = (event: MessageEvent<CitizenTabMessage>) => {
+      const m = event.data;
+      const mine = api.citizenToken();
+      if (m.kind === 'signed-in') {
+        if (m.token === mine) return;
+        // This tab's own session (someone else's, or the same citizen's earlier one) ends: one session for the browser.
+        if (mine) void api.endCitizenSession(mine, { lang }).catch(() => undefined);
+        api.storeCitizenToken(m.token);
+        api.storeCitizenSignOutUrl(m.signOutUrl);
+        known.current = m.token;
+        setAttempt((n) => n + 1);
+      } else if (m.kind === 'signed-out') {
+        // An ended session concerns this tab only if it is this tab's; a sign-out is the citizen's will for every tab.
+        if (m.expired && m.token !== mine) return;
+        if (mine && m.token !== mine) void api.endCitizenSession(mine, { lang }).catch(() => undefined);
+        api.storeCitizenToken(null);
+        api.storeCitizenSignOutUrl(null);
+        known.current = undefined;
+        setState({ status: 'anonymous', expired: m.expired });
+      }
+    };
+    return () => {
+      ch.close();
+      channel.current = undefined;
+    };
+  }, [lang]);
 
   return useMemo<CitizenSession>(() => {
     /** Keeps a new session's token and loads its account. */
@@ -224,7 +289,9 @@ function useCitizenSession(): CitizenSession {
       api.storeCitizenToken(token);
       try {
         const account = await api.getCitizenMe({ lang });
+        known.current = token;
         setState({ status: 'signedIn', account });
+        tell({ kind: 'signed-in', token, signOutUrl: api.citizenSignOutUrl() ?? null });
         return account;
       } catch (err) {
         api.storeCitizenToken(null);
@@ -253,9 +320,12 @@ function useCitizenSession(): CitizenSession {
           // Forgotten here anyway; the server lets the session expire.
         }
         const provider = api.citizenSignOutUrl();
+        const token = api.citizenToken() ?? known.current ?? null;
         api.storeCitizenToken(null);
         api.storeCitizenSignOutUrl(null);
+        known.current = undefined;
         setState({ status: 'anonymous', expired: false });
+        tell({ kind: 'signed-out', token, expired: false });
         if (provider && options?.provider !== false) window.location.assign(provider);
       },
       reload: () => setAttempt((n) => n + 1),

@@ -107,7 +107,7 @@ export const eidVi = {
   'eid.passcode.invalid': 'Mã bảo vệ gồm 6 chữ số, không lặp lại một chữ số và không phải dãy liên tiếp.',
 
   'eid.signIn.title': 'Đăng nhập tài khoản định danh điện tử',
-  'eid.signIn.intro': 'Dành cho công dân đã kích hoạt tài khoản. Phiên đăng nhập kết thúc khi đóng thẻ trình duyệt.',
+  'eid.signIn.intro': 'Dành cho công dân đã kích hoạt tài khoản. Các thẻ đang mở của trang dùng chung một phiên đăng nhập; phiên kết thúc khi bạn đăng xuất hoặc đóng mọi thẻ đó.',
   'eid.signIn.submit': 'Đăng nhập',
   'eid.signIn.already': 'Bạn đang đăng nhập: {name}.',
   'eid.signIn.continue': 'Tiếp tục',
@@ -449,7 +449,7 @@ export const eidEn: Record<keyof typeof eidVi, string> = {
   'eid.passcode.invalid': 'The passcode has 6 digits, not one digit repeated and not a run.',
 
   'eid.signIn.title': 'Sign in with your e-ID account',
-  'eid.signIn.intro': 'For citizens with an activated account. The session ends when you close the browser tab.',
+  'eid.signIn.intro': 'For citizens with an activated account. The open tabs of this site share one session; it ends when you sign out or close all of them.',
   'eid.signIn.submit': 'Sign in',
   'eid.signIn.already': 'You are signed in: {name}.',
   'eid.signIn.continue': 'Continue',
