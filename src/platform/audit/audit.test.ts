@@ -143,7 +143,7 @@ forEachEngine(
 );
 
 forEachEngine(
-  'audit log written before 0002_platform_audit_sqlite_keys',
+  'audit log written before 0005_platform_audit_sqlite_keys',
   async (t) => {
     // The chain as the first migration left it, with entries, then the later migration applied.
     const { '0001_platform_audit': first, ...later } = auditMigrations;

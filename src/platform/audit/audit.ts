@@ -134,7 +134,7 @@ export const auditMigrations: Record<string, Migration> = {
    * bench/population-lookup.bench.ts. The rows are copied as they are (hashes unchanged, the
    * chain verifies the same). PostgreSQL: nothing (its tables were already keyed so).
    */
-  '0002_platform_audit_sqlite_keys': {
+  '0005_platform_audit_sqlite_keys': {
     async up(db: Kysely<any>) {
       if (isPostgres(db)) return;
       // SQLite migrations run outside a transaction (Kysely: no transactional DDL); this one is all or nothing.
