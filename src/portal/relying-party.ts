@@ -218,12 +218,3 @@ export class PortalRelyingParty {
     }
   }
 }
-
-/** The value of cookie `name` in a `Cookie` header (RFC 6265 §5.4), if any. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}

@@ -10,7 +10,8 @@
  */
 import { Type } from 'typebox';
 import type { Api, AppContext } from '../platform/module.js';
-import { PortalRelyingParty, cookieValue, txCookieName } from './relying-party.js';
+import { cookieValue } from '../platform/http/headers.js';
+import { PortalRelyingParty, txCookieName } from './relying-party.js';
 
 const TAGS = ['portal'];
 

@@ -19,6 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { actorOf } from '../platform/auth.js';
 import { AppError, messageOf, type Language } from '../platform/errors.js';
+import { cookieValue } from '../platform/http/headers.js';
 import { languageOf } from '../platform/http/problem.js';
 import type { Api } from '../platform/module.js';
 import { eidAccountById, recordAccountUse, verifyCitizenSignIn } from '../identity/index.js';
@@ -66,15 +67,6 @@ interface LoginFlash {
   retryAfter?: number;
   /** ms since the epoch. */
   at: number;
-}
-
-/** The value of the cookie `name` the request carries, if any. */
-function cookieOf(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 interface InteractionState {
@@ -214,7 +206,7 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
 
     /** The outcome a refused sign-in left for this interaction's page (read once: the cookie is cleared). */
     const takeFlash = (request: FastifyRequest, reply: FastifyReply, uid: string): LoginFlash | undefined => {
-      const raw = cookieOf(request, FLASH_COOKIE);
+      const raw = cookieValue(request.headers.cookie, FLASH_COOKIE);
       if (raw === undefined) return undefined;
       reply.header('set-cookie', `${FLASH_COOKIE}=; Path=/oidc/interaction/${uid}; Max-Age=0; HttpOnly; SameSite=Lax${secure()}`);
       try {
