@@ -142,8 +142,10 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
       const lang = languageOf(request);
       return html(reply, code === 'SSO_INTERACTION_FORGED' ? 403 : 400, errorPage(lang, code, undefined, messageOf(code, lang)));
     };
-    /** `; Secure` when the public URL is https (read per request: tests set it once listening). */
-    const secure = () => (new URL(ctx.config.publicUrl).protocol === 'https:' ? '; Secure' : '');
+    /** Over https (read per request: tests set the public URL once listening) the refusal cookie is `Secure` and named `__Secure-…`, as the sign-on's own cookies are. */
+    const overTls = () => new URL(ctx.config.publicUrl).protocol === 'https:';
+    const secure = () => (overTls() ? '; Secure' : '');
+    const flashName = () => (overTls() ? `__Secure-${FLASH_COOKIE}` : FLASH_COOKIE);
 
     /** The interaction of the request, its client and page context; undefined when it is gone or not this one. */
     async function load(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply): Promise<InteractionState | undefined> {
@@ -199,16 +201,16 @@ export async function ssoRootRoutes(app: Api, rt: SsoRuntime): Promise<void> {
     const backToLogin = (reply: FastifyReply, st: InteractionState, outcome: Omit<LoginFlash, 'at'>) => {
       const path = `/oidc/interaction/${st.interaction.uid}`;
       const sealed = cipher.seal(Buffer.from(JSON.stringify({ ...outcome, at: Date.now() } satisfies LoginFlash)), `${FLASH_COOKIE}:${st.interaction.uid}`);
-      reply.header('set-cookie', `${FLASH_COOKIE}=${sealed}; Path=${path}; Max-Age=${FLASH_SECONDS}; HttpOnly; SameSite=Lax${secure()}`);
+      reply.header('set-cookie', `${flashName()}=${sealed}; Path=${path}; Max-Age=${FLASH_SECONDS}; HttpOnly; SameSite=Lax${secure()}`);
       reply.header('cache-control', 'no-store');
       return reply.redirect(path, 303);
     };
 
     /** The outcome a refused sign-in left for this interaction's page (read once: the cookie is cleared). */
     const takeFlash = (request: FastifyRequest, reply: FastifyReply, uid: string): LoginFlash | undefined => {
-      const raw = cookieValue(request.headers.cookie, FLASH_COOKIE);
+      const raw = cookieValue(request.headers.cookie, flashName());
       if (raw === undefined) return undefined;
-      reply.header('set-cookie', `${FLASH_COOKIE}=; Path=/oidc/interaction/${uid}; Max-Age=0; HttpOnly; SameSite=Lax${secure()}`);
+      reply.header('set-cookie', `${flashName()}=; Path=/oidc/interaction/${uid}; Max-Age=0; HttpOnly; SameSite=Lax${secure()}`);
       try {
         const flash = JSON.parse(cipher.open(raw, `${FLASH_COOKIE}:${uid}`).toString('utf8')) as LoginFlash;
         return Date.now() - flash.at <= FLASH_SECONDS * 1000 ? flash : undefined;

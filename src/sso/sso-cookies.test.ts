@@ -117,7 +117,10 @@ describe('single sign-on behind TLS (public URL https)', () => {
     const authorize = `/oidc/auth?${new URLSearchParams({ client_id: PORTAL, response_type: 'code', scope: 'openid', redirect_uri: CALLBACK, state: 'hd-2023', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' })}`;
     const login = await b.walk(authorize);
     expect(login.body).toContain('name="password"');
-    const form = formOf(login.body, '/login');
+    // A wrong password first: its refusal travels to the page in a cookie of its own.
+    const refused = await b.walk(formOf(login.body, '/login').action, { ...formOf(login.body, '/login').fields, pin: an.pin, password: 'sai-mat-khau' });
+    expect(refused.status).toBe(401);
+    const form = formOf(refused.body, '/login');
     let page = await b.walk(form.action, { ...form.fields, pin: an.pin, password: AN_PASSWORD });
     if (page.body.includes('/consent"')) {
       const consent = formOf(page.body, '/consent');
@@ -127,7 +130,7 @@ describe('single sign-on behind TLS (public URL https)', () => {
     expect(page.location).toMatch(/^https:\/\/dichvucong\.haiduong\.gov\.vn\/auth\/callback\?code=[^&]+&state=hd-2023&iss=/);
     expect(b.cookie('__Host-motcua_session')).toMatch(/^[A-Za-z0-9_-]{21,}$/);
     const names = new Set(b.setCookies.map((l) => l.slice(0, l.indexOf('='))));
-    expect([...names].sort()).toEqual(['__Host-motcua_session', '__Host-motcua_session.sig', '__Secure-motcua_interaction', '__Secure-motcua_interaction.sig', '__Secure-motcua_resume', '__Secure-motcua_resume.sig']);
+    expect([...names].sort()).toEqual(['__Host-motcua_session', '__Host-motcua_session.sig', '__Secure-motcua_interaction', '__Secure-motcua_interaction.sig', '__Secure-motcua_resume', '__Secure-motcua_resume.sig', '__Secure-motcua_sso_outcome']);
     for (const line of b.setCookies) {
       expect(attributes(line)).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax']));
       expect(attributes(line).some((a) => a.startsWith('domain='))).toBe(false);
