@@ -11,7 +11,6 @@
  * - the same on a phone (390×844); screenshots on both (`var/screenshots/counter-prefill-*.png`),
  *   nothing scrolls sideways.
  */
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dossierEnv, saveAgency } from '../../src/dossiers/index.js';
@@ -21,7 +20,7 @@ import type { CitizenInput } from '../../src/population/index.js';
 import { generatePopulation } from '../../src/population/generator.js';
 import { deployService } from '../../src/services/index.js';
 import { importUnitList } from '../../src/units/index.js';
-import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, expectNoSideScroll, launchBrowser, LAPTOP, SCREENSHOTS, shot, signInStaff, startPlatform, textOf, UNIT_LIST_2025, withPage, type Platform, type Viewport } from './harness.js';
+import { addCitizen, addStaff, AxeFindings, expectNoSideScroll, LAPTOP, SCREENSHOTS, shot, signInStaff, textOf, UNIT_LIST_2025, withPage, type Platform, type Viewport, startUiSuite } from './harness.js';
 
 const PHONE: Viewport = { width: 390, height: 844 };
 const CLI = { kind: 'cli' as const, id: 'e2e' };
@@ -36,10 +35,7 @@ let outsider: CitizenInput;
 const axe = new AxeFindings();
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startUiSuite());
   const { ctx } = platform;
   await importUnitList(ctx.db, UNIT_LIST_2025, { validFrom: '2025-07-01', source: 'Quyết định 19/2025/QĐ-TTg', actor: CLI });
   await addStaff(ctx, { username: 'canbo.camgiang', role: 'COMMUNE_OFFICER', unitCode: '10888', unitDate: '2025-07-01', displayName: 'Bộ phận một cửa xã Cẩm Giang' });

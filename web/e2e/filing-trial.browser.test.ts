@@ -12,7 +12,6 @@
  * - the deployments page explains "x of 25" against the 24 essential services of the catalog.
  * Screenshots on a 390×844 phone and a 1366×768 laptop (`var/screenshots/trial-*.png`).
  */
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dossierEnv, saveAgency } from '../../src/dossiers/index.js';
@@ -23,21 +22,18 @@ import {
   addEidAccount,
   addStaff,
   AxeFindings,
-  ensureUiBuilt,
   expectNoSideScroll,
   LAPTOP,
-  launchBrowser,
   resizeTo,
   ROOT,
-  SCREENSHOTS,
   shot,
   signInCitizen,
   signInStaff,
-  startPlatform,
   textOf,
   UNIT_LIST_2025,
   withPage,
   type Platform,
+  startUiSuite,
 } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -50,10 +46,7 @@ let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startUiSuite());
   const { ctx } = platform;
   await importUnitList(ctx.db, UNIT_LIST_2025, { validFrom: '2025-07-01', source: 'Quyết định 19/2025/QĐ-TTg', actor: CLI });
   await importSuccessions(ctx.db, MERGES, { actor: CLI });

@@ -93,9 +93,15 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
  * folder.
  */
 export async function startSignOnSuite(): Promise<{ platform: Platform; browser: Browser }> {
+  const suite = await startUiSuite({ LOG_LEVEL: 'error' });
+  suite.platform.ctx.config.publicUrl = suite.platform.baseUrl;
+  return suite;
+}
+
+/** A suite of the web UI's pages: the built UI, a platform (with `env` on top of the test defaults), a browser, and the screenshot folder. */
+export async function startUiSuite(env: Record<string, string> = {}): Promise<{ platform: Platform; browser: Browser }> {
   await ensureUiBuilt();
-  const platform = await startPlatform({ LOG_LEVEL: 'error' });
-  platform.ctx.config.publicUrl = platform.baseUrl;
+  const platform = await startPlatform(env);
   const browser = await launchBrowser();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return { platform, browser };

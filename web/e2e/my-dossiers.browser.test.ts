@@ -26,13 +26,8 @@ import {
   addEidAccount,
   addStaff,
   AxeFindings,
-  ensureUiBuilt,
-  launchBrowser,
-  screenshot,
-  SCREENSHOTS,
   signInCitizen,
   signInStaff,
-  startPlatform,
   takeDossierAction,
   textOf,
   withPage,
@@ -43,6 +38,7 @@ import {
   UNIT_LIST_2025,
   shot,
   expectNoSideScroll,
+  startUiSuite,
 } from './harness.js';
 
 const PHONE = { width: 360, height: 640 };
@@ -61,10 +57,7 @@ let code = '';
 let accountId = 0;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startUiSuite());
   const { ctx } = platform;
   await importUnitList(ctx.db, UNIT_LIST_2025, { validFrom: '2025-07-01', source: 'Quyết định 19/2025/QĐ-TTg', actor: CLI });
   await addStaff(ctx, { username: 'canbo.camgiang', role: 'COMMUNE_OFFICER', unitCode: '10888', unitDate: '2025-07-01', displayName: 'Bộ phận một cửa xã Cẩm Giang' });

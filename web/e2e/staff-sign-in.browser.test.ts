@@ -6,13 +6,12 @@
  * accessibility (axe-core: no serious or critical violation) and screenshots on a 360×640 phone and
  * a laptop (`var/screenshots/staff-*.png`).
  */
-import fs from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createStaff } from '../../src/identity/index.js';
 import { unitCodeExists, type UnitsTables } from '../../src/units/index.js';
-import { addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, STAFF_PASSWORD, startPlatform, submitSignIn, textOf, withPage, type Platform, type Viewport, LAPTOP , expectNoSideScroll} from './harness.js';
+import { addStaff, AxeFindings, screenshot, settled, STAFF_PASSWORD, submitSignIn, textOf, withPage, type Platform, type Viewport, LAPTOP, expectNoSideScroll, startUiSuite } from './harness.js';
 
 const PHONE = { width: 360, height: 640 };
 
@@ -20,10 +19,7 @@ let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startUiSuite());
   const { ctx } = platform;
   // Two officers signing in for the first time (no authenticator yet), one who has set it up.
   for (const [username, role, unitCode, displayName] of [

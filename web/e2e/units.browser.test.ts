@@ -4,11 +4,10 @@
  * (axe-core: no serious or critical violation) and screenshots on a phone and a laptop
  * (`var/screenshots/`). Also: the API docs page under the server's CSP.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform, LAPTOP } from './harness.js';
+import { AxeFindings, screenshot, settled, textOf, withPage, type Platform, LAPTOP, startUiSuite } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -16,10 +15,7 @@ let platform: Platform;
 let browser: Browser;
 
 beforeAll(async () => {
-  await ensureUiBuilt();
-  platform = await startPlatform();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ platform, browser } = await startUiSuite());
 });
 
 afterAll(async () => {
