@@ -32,6 +32,7 @@ import {
   insertDuplicate,
   insertHistory,
   searchCitizens,
+  SEARCH_TOTAL_CAP,
   updateCitizen,
   type CitizenRow,
   type PopulationTables,
@@ -458,9 +459,10 @@ export interface CitizenQuery {
  * audited with every record returned as a subject (answered once the entry is committed).
  * `units` caches the reader's area (see {@link readerArea}). `from`: where the search runs
  * (default `db`; the search route passes `db.read`, the read replica when there is one, which
- * may not show changes of the last moment yet); the audit entry always goes to `db`.
+ * may not show changes of the last moment yet); the audit entry always goes to `db`. At most
+ * {@link SEARCH_TOTAL_CAP} people are counted and listed (`totalCapped` when more match).
  */
-export async function findCitizens(db: Database, query: CitizenQuery, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<{ items: CitizenListItem[]; total: number }> {
+export async function findCitizens(db: Database, query: CitizenQuery, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<{ items: CitizenListItem[]; total: number; totalCapped: boolean }> {
   const p = checkPurpose(purpose);
   const tokens = query.q ? foldForSearch(query.q).split(' ').filter(Boolean) : [];
   const area = await readerArea(db, principal, units);
@@ -472,7 +474,7 @@ export async function findCitizens(db: Database, query: CitizenQuery, principal:
     subjects: result.items.map((r) => ({ type: 'citizen', id: r.pin })),
     purposeCode: p.code,
     purposeNote: p.note,
-    summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}${principal.unitCode ? ` within ${principal.unitCode}` : ''}: ${result.items.length} of ${result.total} shown, masked`,
+    summary: `search${query.q ? ` "${query.q.slice(0, 60)}"` : ''}${query.birthYear ? ` born ${query.birthYear}` : ''}${unitCode ? ` in ${unitCode}` : ''}${principal.unitCode ? ` within ${principal.unitCode}` : ''}: ${result.items.length} of ${result.totalCapped ? `more than ${result.total}` : result.total} shown, masked`,
   });
-  return { items: result.items.map(listItemOf), total: result.total };
+  return { items: result.items.map(listItemOf), total: result.total, totalCapped: result.totalCapped };
 }

@@ -123,7 +123,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       schema: {
         tags: ['population'],
         summary: 'Search citizens within your unit',
-        description: 'Name words (diacritics folded), year of birth, unit. Requires `X-Purpose`. Identification and phone numbers are masked; open a record by its `ref`. Audited with every record returned.',
+        description: 'Name words (diacritics folded), year of birth, unit. Requires `X-Purpose`. Identification and phone numbers are masked; open a record by its `ref`. Audited with every record returned. At most 1,000 people are counted and listed, in name order: when more match, `total` is 1,000 and `totalCapped` true, and pages past the 1,000th person are empty.',
         querystring: CitizenListQuerySchema,
         headers: PurposeHeadersSchema,
         response: { 200: CitizenListSchema },

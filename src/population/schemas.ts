@@ -61,7 +61,11 @@ export const CitizenListItemSchema = Type.Object({
   phoneMasked: Nullable(Type.String()),
   status: Status,
 });
-export const CitizenListSchema = pagedSchema(CitizenListItemSchema);
+export const CitizenListSchema = Type.Object({
+  ...pagedSchema(CitizenListItemSchema).properties,
+  total: Type.Integer({ minimum: 0, description: 'People matching, counted up to 1,000.' }),
+  totalCapped: Type.Boolean({ description: 'More people match than `total` (1,000): only the first 1,000 in name order are listed; narrow the search (year of birth, unit, more words).' }),
+});
 
 export const SaveOutcomeSchema = Type.Object({
   outcome: Type.Unsafe<'created' | 'updated' | 'unchanged' | 'duplicate'>({ type: 'string', enum: ['created', 'updated', 'unchanged', 'duplicate'] }),

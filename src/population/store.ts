@@ -8,7 +8,7 @@
  *   fields with their old and new values.
  * - `citizen_duplicates`: records held back because they look like an existing person.
  */
-import { CompiledQuery, sql, type Generated, type Kysely, type Migration } from 'kysely';
+import { CompiledQuery, sql, type Generated, type Kysely, type Migration, type SelectQueryBuilder } from 'kysely';
 import { withIdColumn } from '../platform/db/migrations.js';
 import { insertRows, isPostgres } from '../platform/db/database.js';
 
@@ -199,6 +199,22 @@ export const searchMigrations: Record<string, Migration> = {
       }
     },
   },
+  /**
+   * SQLite: the registry's distinct full names (`citizen_full_names`: collation key and folded
+   * form, a few tens of thousands for a province) with a full-text index of their own, so that a
+   * search matching tens of thousands of people lists its first page in collation order from the
+   * few names it matches ({@link searchCitizens}) instead of sorting every person. Kept like
+   * `citizen_name_words`: every write of a name records it, nothing prunes it. PostgreSQL: nothing.
+   */
+  '0304_population_full_names': {
+    async up(db: Kysely<any>) {
+      if (isPostgres(db)) return;
+      await sql`create table citizen_full_names (id integer primary key, sort_key text not null, name_folded text not null, unique (sort_key, name_folded))`.execute(db);
+      await sql`create virtual table citizen_full_names_fts using fts5(name_folded, content='citizen_full_names', content_rowid='id', tokenize='unicode61', detail='column')`.execute(db);
+      await sql`create trigger citizen_full_names_fts_insert after insert on citizen_full_names begin insert into citizen_full_names_fts(rowid, name_folded) values (new.id, new.name_folded); end`.execute(db);
+      await sql`insert into citizen_full_names (sort_key, name_folded) select distinct sort_key, name_folded from citizens order by sort_key, name_folded`.execute(db);
+    },
+  },
 };
 
 /** The words of a folded name as the FTS5 `unicode61` tokenizer cuts them (letters and digits). */
@@ -213,6 +229,20 @@ async function addNameWords(db: Kysely<any>, names: readonly string[]): Promise<
   for (let i = 0; i < words.length; i += 500) {
     const slice = words.slice(i, i + 500);
     await db.executeQuery(CompiledQuery.raw(`insert into citizen_name_words (word) values ${slice.map(() => '(?)').join(', ')} on conflict do nothing`, slice));
+  }
+}
+
+/**
+ * SQLite: records the words of these names ({@link addNameWords}) and the names themselves in
+ * `citizen_full_names` (collation key and folded form; in the caller's transaction).
+ */
+async function addNames(db: Kysely<any>, names: readonly { sort_key: string; name_folded: string }[]): Promise<void> {
+  if (isPostgres(db) || names.length === 0) return;
+  await addNameWords(db, names.map((n) => n.name_folded));
+  const distinct = [...new Map(names.map((n) => [`${n.sort_key}\u0000${n.name_folded}`, n])).values()];
+  for (let i = 0; i < distinct.length; i += 400) {
+    const slice = distinct.slice(i, i + 400);
+    await db.executeQuery(CompiledQuery.raw(`insert into citizen_full_names (sort_key, name_folded) values ${slice.map(() => '(?, ?)').join(', ')} on conflict do nothing`, slice.flatMap((n) => [n.sort_key, n.name_folded])));
   }
 }
 
@@ -280,12 +310,14 @@ const INTEGER_COLUMNS = { birth_year: 'integer', id_card_chip: 'integer', versio
 /** Multi-row inserts, sized to stay under both engines' bound-parameter limits. */
 export async function insertCitizens(db: Db, rows: CitizenRow[]): Promise<void> {
   await insertRows(db, 'citizens', CITIZEN_COLUMNS, rows, { perStatement: 100, types: INTEGER_COLUMNS });
-  await addNameWords(db, rows.map((r) => r.name_folded));
+  await addNames(db, rows);
 }
 
 export async function updateCitizen(db: Db, pin: string, expectedVersion: number, set: Partial<CitizenRow>): Promise<boolean> {
   const r = await db.updateTable('citizens').set(set).where('pin', '=', pin).where('version', '=', expectedVersion).executeTakeFirst();
-  if (set.name_folded !== undefined) await addNameWords(db, [set.name_folded]);
+  // A name is always written with its collation key (contentColumns in registry.ts).
+  if (set.name_folded !== undefined && set.sort_key !== undefined) await addNames(db, [{ name_folded: set.name_folded, sort_key: set.sort_key }]);
+  else if (set.name_folded !== undefined || set.sort_key !== undefined) throw new Error('updateCitizen: name_folded and sort_key change together');
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -332,6 +364,14 @@ export async function closeDuplicate(db: Db, id: number, status: 'distinct' | 's
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Most people a search counts and lists: a search matching more says so (`totalCapped`) and lists
+ * the first {@link SEARCH_TOTAL_CAP} in collation order; narrowing it (year of birth, unit, more
+ * words) is the way to the others. Counting every "Nguyễn Văn" of a province (60,000 people of
+ * a million) is what made a search slow, and no official reads past the first pages.
+ */
+export const SEARCH_TOTAL_CAP = 1000;
+
 export interface CitizenSearch {
   /** Folded name tokens; every one must occur in the name. */
   tokens: string[];
@@ -342,11 +382,25 @@ export interface CitizenSearch {
   area?: readonly { code: string; validFrom: string; validUntil: string | null }[] | null;
   offset: number;
   limit: number;
+  /** Most people counted and listed (default {@link SEARCH_TOTAL_CAP}). */
+  cap?: number;
 }
 
+export interface CitizenSearchResult {
+  items: CitizenRow[];
+  /** People matching, at most the cap. */
+  total: number;
+  /** More people than `total` match; only the first `total` are listed. */
+  totalCapped: boolean;
+}
+
+/** Unit codes by level: province 2 digits, district 3, commune 5 (GSO). */
+const scopeColumn = (code: string) => (code.length === 2 ? 'scope_province' : code.length === 3 ? 'scope_district' : 'scope_commune');
+
 /**
- * Citizens matching a search, in Vietnamese collation of their names: every typed word must begin
- * a word of the name ("nguyen v" finds Nguyễn Văn An; "guyen" finds nobody).
+ * Citizens matching a search, in Vietnamese collation of their names (then by number): every
+ * typed word must begin a word of the name ("nguyen v" finds Nguyễn Văn An; "guyen" finds
+ * nobody). At most `cap` people are counted and listed ({@link SEARCH_TOTAL_CAP}).
  *
  * With name words on SQLite (measured on 1,000,000 people, one province):
  * - each typed word is looked up as the whole words of the registry it begins
@@ -358,60 +412,53 @@ export interface CitizenSearch {
  *   written `+column = ?`, which keeps SQLite (no statistics) from walking that scope's whole index
  *   in name order and testing each person against the name matches: 200–400 ms a search, against
  *   30–80 ms from the name matches. A commune's index (a few thousand people) is still used;
- * - the matches are read once for both the page and the total (a materialised CTE, sorted on
- *   three columns, the page's rows fetched last), not twice: half the time again.
- * Without name words, or on PostgreSQL, the page and the count are two queries as before.
+ * - above a commune, the matches are first counted up to the cap, streaming from the full-text
+ *   index (about a millisecond). Past the cap ("nguyen van": 62,634 people), the page comes from
+ *   the distinct full names the words match (59 of the registry's 41,914), taken in collation
+ *   order, each read through the name index until the page is full ({@link pageByNames}): a few
+ *   milliseconds, where reading and sorting every match took 140–290 ms;
+ * - otherwise the matches are read once for both the page and the total (a materialised CTE,
+ *   sorted on three columns, the page's rows fetched last), not twice.
+ * Without name words, or on PostgreSQL, the page and the capped count are two queries.
  */
-export async function searchCitizens(db: Db, s: CitizenSearch): Promise<{ items: CitizenRow[]; total: number }> {
-  let q = db.selectFrom('citizens');
+export async function searchCitizens(db: Db, s: CitizenSearch): Promise<CitizenSearchResult> {
+  const cap = s.cap ?? SEARCH_TOTAL_CAP;
+  if (s.offset >= cap) {
+    const n = await cappedCount(db, s, cap);
+    return { items: [], total: Math.min(n, cap), totalCapped: n > cap };
+  }
+  const limit = Math.min(s.limit, cap - s.offset);
   const postgres = isPostgres(db);
   // Folded words are [a-z0-9] only, so they are safe inside a full-text query (still bound as a
   // parameter); so are the whole words of the vocabulary, which the tokenizer made (letters, digits).
   const words = s.tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
   const byName = words.length > 0 && !postgres;
-  if (words.length > 0) {
-    if (postgres) {
-      q = q.where(sql<boolean>`to_tsvector('simple', name_folded) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`);
-    } else {
-      // Each typed word as the whole words it begins (an OR), the year of birth inside the index.
-      const groups: string[] = [];
-      for (const w of words) {
-        const whole = await nameWordsStartingWith(db, w);
-        if (whole?.length === 0) return { items: [], total: 0 }; // no name has a word beginning so
-        groups.push(whole ? `(${whole.map((t) => `"${t}"`).join(' OR ')})` : `"${w}"*`);
-      }
-      const match = `{name_folded} : (${groups.join(' AND ')})${s.birthYear !== undefined ? ` AND {birth_year} : "${s.birthYear}"` : ''}`;
-      q = q.where(sql<boolean>`citizens.rowid in (select rowid from citizens_fts where citizens_fts match ${match})`);
-    }
-  }
-  /** `column = code`, the column's index left out when the name drives the search and the unit is large. */
-  const scopeIs = (column: 'scope_commune' | 'scope_district' | 'scope_province', code: string) =>
-    byName && column !== 'scope_commune' ? sql<boolean>`+${sql.ref(column)} = ${code}` : sql<boolean>`${sql.ref(column)} = ${code}`;
-  if (s.birthYear !== undefined) q = q.where('birth_year', '=', s.birthYear);
-  if (s.unitCode !== undefined) {
-    const code = s.unitCode;
-    q = q.where((eb) => eb.or([eb('scope_commune', '=', code), scopeIs('scope_district', code), scopeIs('scope_province', code)]));
-  }
-  if (s.area) {
-    const area = s.area;
-    const column = (code: string) => (code.length === 2 ? 'scope_province' : code.length === 3 ? 'scope_district' : 'scope_commune');
-    q = q.where((eb) =>
-      area.length === 0
-        ? sql<boolean>`1 = 0` // a unit not in force on the account's date: nothing
-        : eb.or(
-          area.map((a) => eb.and([scopeIs(column(a.code), a.code), eb('scope_date', '>=', a.validFrom), eb('scope_date', '<=', a.validUntil ?? '9999-12-31')])),
-      ),
-    );
-  }
-  const count = async () => Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  let base = withoutName(db, s, byName);
   if (!byName) {
-    const [items, total] = await Promise.all([q.selectAll().orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).execute(), count()]);
-    return { items, total };
+    if (words.length > 0) base = base.where(sql<boolean>`to_tsvector('simple', name_folded) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`);
+    const [items, n] = await Promise.all([base.selectAll().orderBy('sort_key').orderBy('pin').offset(s.offset).limit(limit).execute(), countUpTo(base, cap)]);
+    return { items, total: Math.min(n, cap), totalCapped: n > cap };
   }
+  // Each typed word as the whole words it begins (an OR), the year of birth inside the index.
+  const groups: string[] = [];
+  for (const w of words) {
+    const whole = await nameWordsStartingWith(db, w);
+    if (whole?.length === 0) return { items: [], total: 0, totalCapped: false }; // no name has a word beginning so
+    groups.push(whole ? `(${whole.map((t) => `"${t}"`).join(' OR ')})` : `"${w}"*`);
+  }
+  const nameMatch = `{name_folded} : (${groups.join(' AND ')})`;
+  const match = `${nameMatch}${s.birthYear !== undefined ? ` AND {birth_year} : "${s.birthYear}"` : ''}`;
+  const inCommune = (s.unitCode !== undefined && scopeColumn(s.unitCode) === 'scope_commune') || (!!s.area && s.area.length > 0 && s.area.every((a) => scopeColumn(a.code) === 'scope_commune'));
+  if (!inCommune) {
+    const streamed = base.innerJoin(sql<{ fts_id: number }>`(select rowid as fts_id from citizens_fts where citizens_fts match ${match})`.as('f'), (j) => j.on(sql<boolean>`f.fts_id = citizens.rowid`));
+    const n = await countUpTo(streamed, cap);
+    if (n > cap) return { items: await pageByNames(db, base, nameMatch, s.offset, limit), total: cap, totalCapped: true };
+  }
+  const q = base.where(sql<boolean>`citizens.rowid in (select rowid from citizens_fts where citizens_fts match ${match})`);
   const matches = q.select([sql<number>`citizens.rowid`.as('id'), 'sort_key', 'pin']);
   const rows = (await (db as unknown as Kysely<any>)
     .with((cte) => cte('m').materialized(), () => matches)
-    .selectFrom((eb) => eb.selectFrom('m').select(['id', 'sort_key', 'pin']).orderBy('sort_key').orderBy('pin').offset(s.offset).limit(s.limit).as('p'))
+    .selectFrom((eb) => eb.selectFrom('m').select(['id', 'sort_key', 'pin']).orderBy('sort_key').orderBy('pin').offset(s.offset).limit(limit).as('p'))
     .innerJoin('citizens as c', (join) => join.on(sql`c.rowid`, '=', sql.ref('p.id')))
     .selectAll('c')
     .select((eb) => eb.selectFrom('m').select(eb.fn.countAll().as('n')).as('search_total'))
@@ -419,8 +466,75 @@ export async function searchCitizens(db: Db, s: CitizenSearch): Promise<{ items:
     .orderBy('p.pin')
     .execute()) as (CitizenRow & { search_total: number })[];
   // A page past the last match has no row to carry the total: it is counted apart.
-  const total = rows.length > 0 ? Number(rows[0]!.search_total) : s.offset === 0 ? 0 : await count();
-  return { items: rows.map(({ search_total: _, ...row }) => row), total };
+  const n = rows.length > 0 ? Number(rows[0]!.search_total) : s.offset === 0 ? 0 : await countUpTo(q, cap);
+  return { items: rows.map(({ search_total: _, ...row }) => row), total: Math.min(n, cap), totalCapped: n > cap };
+}
+
+/** `citizens` narrowed by everything of a search but its name words (year of birth, unit, the reader's area). */
+function withoutName(db: Db, s: CitizenSearch, byName: boolean) {
+  /** `column = code`, the column's index left out when the name drives the search and the unit is large. */
+  const scopeIs = (column: 'scope_commune' | 'scope_district' | 'scope_province', code: string) =>
+    byName && column !== 'scope_commune' ? sql<boolean>`+${sql.ref(column)} = ${code}` : sql<boolean>`${sql.ref(column)} = ${code}`;
+  let q = db.selectFrom('citizens');
+  if (s.birthYear !== undefined) q = q.where('birth_year', '=', s.birthYear);
+  if (s.unitCode !== undefined) {
+    const code = s.unitCode;
+    q = q.where((eb) => eb.or([eb('scope_commune', '=', code), scopeIs('scope_district', code), scopeIs('scope_province', code)]));
+  }
+  if (s.area) {
+    const area = s.area;
+    q = q.where((eb) =>
+      area.length === 0
+        ? sql<boolean>`1 = 0` // a unit not in force on the account's date: nothing
+        : eb.or(area.map((a) => eb.and([scopeIs(scopeColumn(a.code), a.code), eb('scope_date', '>=', a.validFrom), eb('scope_date', '<=', a.validUntil ?? '9999-12-31')]))),
+    );
+  }
+  return q;
+}
+
+/** Rows of `q`, counted up to `cap + 1` (enough to know that there are more than `cap`). */
+async function countUpTo(q: SelectQueryBuilder<any, any, any>, cap: number): Promise<number> {
+  const r = await q.clearSelect().select(sql<number>`1`.as('one')).limit(cap + 1).execute();
+  return r.length;
+}
+
+/** The capped count of a search asked for a page past the cap (which lists nobody). */
+async function cappedCount(db: Db, s: CitizenSearch, cap: number): Promise<number> {
+  const r = await searchCitizens(db, { ...s, offset: 0, limit: 1, cap });
+  return r.totalCapped ? cap + 1 : r.total;
+}
+
+/**
+ * SQLite: a page of a search with many matches, from the distinct full names `nameMatch` matches
+ * (`citizen_full_names`, through their own full-text index) in collation order; each name's people
+ * (narrowed by `base`: year, unit, area) are read through the name index, in number order, until
+ * the page is full. The same order as sorting every match by collation key and number.
+ */
+async function pageByNames(db: Db, base: ReturnType<typeof withoutName>, nameMatch: string, offset: number, limit: number): Promise<CitizenRow[]> {
+  const names = (
+    await db.executeQuery<{ sort_key: string; name_folded: string }>(
+      CompiledQuery.raw('select n.sort_key, n.name_folded from citizen_full_names_fts f join citizen_full_names n on n.id = f.rowid where citizen_full_names_fts match ? order by n.sort_key, n.name_folded', [nameMatch]),
+    )
+  ).rows;
+  // The page's rows by id first: a whole row costs ~30 µs to hand to JavaScript, its id ~2 µs.
+  const ids: number[] = [];
+  let skip = offset;
+  for (let i = 0; i < names.length && ids.length < limit; ) {
+    // Names with one collation key (spelt alike but folded apart, in theory) are one run, sorted by number.
+    const key = names[i]!.sort_key;
+    const folded: string[] = [];
+    for (; i < names.length && names[i]!.sort_key === key; i++) folded.push(names[i]!.name_folded);
+    const rows = await base.select(sql<number>`citizens.rowid`.as('id')).where('name_folded', 'in', folded).where('sort_key', '=', key).orderBy('pin').limit(skip + limit - ids.length).execute();
+    if (rows.length <= skip) {
+      skip -= rows.length;
+      continue;
+    }
+    for (const r of rows.slice(skip)) ids.push(Number(r.id));
+    skip = 0;
+  }
+  if (ids.length === 0) return [];
+  const byId = new Map((await db.selectFrom('citizens').selectAll().select(sql<number>`rowid`.as('row_id')).where(sql.ref('rowid'), 'in', ids).execute()).map(({ row_id, ...row }) => [Number(row_id), row as CitizenRow]));
+  return ids.map((id) => byId.get(id)!);
 }
 
 export async function countCitizens(db: Db): Promise<number> {

@@ -390,4 +390,44 @@ describe('population registry pages', () => {
     }
     axe.expectNone();
   });
+
+  it('says when a search matches more people than it lists, and lists the first 1,000 (phone and laptop)', async () => {
+    // 1,001 residents of Xã Cẩm Hoàng of the Đinh family (numbers consistent with sex and year).
+    const given = ['Khoa', 'Khánh', 'Khải', 'Kiên', 'Kiều'];
+    for (let i = 0; i < 1001; i++) {
+      const male = i % 2 === 0;
+      const year = 1950 + (i % 50);
+      await addCitizen(platform.ctx, {
+        pin: `030${male ? 0 : 1}${String(year).slice(2)}${String(500000 + i).padStart(6, '0')}`,
+        fullName: `Đinh ${male ? 'Văn' : 'Thị'} ${given[i % 5]}`,
+        dateOfBirth: `${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+        sex: male ? 'male' : 'female',
+        permanentResidence: { unitCode: '10897', unitDate: D, addressLine: 'Thôn Hoàng Xá' },
+      });
+    }
+    for (const [name, viewport] of [
+      ['phone', PHONE],
+      ['laptop', LAPTOP],
+    ] as const) {
+      await withPage(browser, viewport, async (page) => {
+        await signIn(page, 'pc06.haiduong');
+        await searchByName(page, 'dinh');
+        await statePurpose(page, DATA_CORRECTION);
+        const caption = page.locator('.citizen-table caption');
+        await caption.filter({ hasText: 'hơn 1.000 người' }).waitFor();
+        expect(await textOf(caption)).toBe('Kết quả tìm kiếm · hơn 1.000 người. Danh sách chỉ gồm 1.000 người đầu tiên theo tên; thêm năm sinh, mã đơn vị hoặc tên đệm để thu hẹp.');
+        // First in name order: Đinh Thị Khải (Thị before Văn; khai before khanh, khoa, kien, kieu).
+        expect(await textOf(page.locator('.citizen-table tbody tr').first().locator('.person-name'))).toBe('Đinh Thị Khải');
+        await screenshot(page, `citizens-search-capped-${name}.png`);
+        if (name === 'laptop') {
+          // 1,000 people at 20 a page: 50 pages, no 51st.
+          await page.locator('.ant-pagination-item-50').waitFor();
+          expect(await page.locator('.ant-pagination-item-51').count()).toBe(0);
+        }
+        // Narrowed by year of birth, the count is exact again.
+        await page.goto(`${platform.baseUrl}/citizens?q=dinh&birthYear=1960`);
+        await caption.filter({ hasText: 'Kết quả tìm kiếm · 20 người' }).waitFor();
+      });
+    }
+  });
 });

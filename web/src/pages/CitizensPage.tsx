@@ -227,7 +227,7 @@ function Results({ view }: { view: CitizenSearchView }) {
   return (
     <Table<CitizenListItemDto>
       className="unit-table citizen-table"
-      caption={total === undefined ? undefined : t('citizens.caption', { total: total.toLocaleString(lang) })}
+      caption={total === undefined ? undefined : t(remote.data?.totalCapped ? 'citizens.captionCapped' : 'citizens.caption', { total: total.toLocaleString(lang) })}
       rowKey="ref"
       size="middle"
       columns={columns}
