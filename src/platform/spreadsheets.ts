@@ -15,7 +15,10 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { lazyRequire } from './lazy.js';
+
+/** exceljs, loaded on first use ({@link lazyRequire}). */
+export const excel = lazyRequire<typeof import('exceljs')>('exceljs');
 import iconv from 'iconv-lite';
 import { isIsoDate } from './dates.js';
 import { AppError, type ErrorCode, type ErrorParams } from './errors.js';
@@ -296,7 +299,7 @@ mendUnzipperEarlyEnd();
 /** The first worksheet of an XLSX file, through exceljs's streaming reader. */
 async function* xlsxRows(stream: Readable, file: string): AsyncGenerator<SheetRow> {
   // Styles are cached so that date cells come as dates; shared strings must be cached to be resolved.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new (excel().stream.xlsx.WorkbookReader)(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   try {
     for await (const sheet of reader) {
       for await (const row of sheet) {
@@ -441,7 +444,7 @@ export function csvBuffer(rows: string[][]): Buffer {
 
 /** One worksheet: bold, frozen header row, Text-formatted columns where asked, every value a string. */
 export async function xlsxBuffer(sheetName: string, columns: SheetColumn[], rows: string[][]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width, ...(c.asText && { style: { numFmt: '@' } }) }));
   sheet.addRows(rows);

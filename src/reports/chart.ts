@@ -11,10 +11,12 @@
  * (through pdfkit's font metrics) with `echarts.setPlatformAPI`, once per process: the server
  * draws no other ECharts charts (the web client measures in the browser).
  */
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
-import PDFDocument from 'pdfkit';
-import { FONT_NAMES, fontData, fontFile, type FontStyle } from '../platform/documents/index.js';
+import { FONT_NAMES, fontData, fontFile, pdfkit, type FontStyle } from '../platform/documents/index.js';
+import { lazyRequire } from '../platform/lazy.js';
+
+// Loaded on first use: a process that draws no chart does not carry them (see lazyRequire).
+const echarts = lazyRequire<typeof import('echarts')>('echarts');
+const resvg = lazyRequire<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
 
 /** The font family the charts name; the PDF maps every family to the registered Noto Serif. */
 export const CHART_FONT = 'Noto Serif';
@@ -35,7 +37,7 @@ let measurer: PDFKit.PDFDocument | null = null;
 /** Width of `text` in Noto Serif at the CSS font `font` ("bold 14px Noto Serif"), in px. */
 export function measureText(text: string, font: string = `${LABEL_SIZE}px ${CHART_FONT}`): number {
   if (!measurer) {
-    measurer = new PDFDocument({ autoFirstPage: false });
+    measurer = new (pdfkit())({ autoFirstPage: false });
     for (const [style, name] of Object.entries(FONT_NAMES) as [FontStyle, string][]) measurer.registerFont(name, fontData(style));
   }
   const size = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? LABEL_SIZE);
@@ -48,7 +50,7 @@ export function measureText(text: string, font: string = `${LABEL_SIZE}px ${CHAR
 let platformSet = false;
 function usePdfMetrics(): void {
   if (platformSet) return;
-  echarts.setPlatformAPI({ measureText: (text: string, font?: string) => ({ width: measureText(text, font) }) });
+  echarts().setPlatformAPI({ measureText: (text: string, font?: string) => ({ width: measureText(text, font) }) });
   platformSet = true;
 }
 
@@ -115,7 +117,7 @@ export function barChartSvg(input: BarChartInput): RenderedChart | null {
   const valueWidth = Math.ceil(Math.max(...input.values.map((v) => (v === null ? 0 : measureText(input.format(v), labelFont)))));
   const top = PAD + titleLines.length * TITLE_LINE + 10;
   const height = top + labels.length * ROW + AXIS_BAND;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height });
   try {
     chart.setOption({
       animation: false,
@@ -170,10 +172,10 @@ export const PNG_SCALE = 2;
  * depend on the machine).
  */
 export function chartPng(chart: RenderedChart): Buffer {
-  const resvg = new Resvg(chart.svg, {
+  const image = new (resvg().Resvg)(chart.svg, {
     background: '#ffffff',
     fitTo: { mode: 'width', value: chart.width * PNG_SCALE },
     font: { loadSystemFonts: false, fontFiles: (['regular', 'bold', 'italic', 'boldItalic'] as const).map(fontFile), defaultFontFamily: CHART_FONT, serifFamily: CHART_FONT, sansSerifFamily: CHART_FONT },
   });
-  return resvg.render().asPng();
+  return image.render().asPng();
 }

@@ -16,11 +16,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type { Font } from 'exceljs';
 import { Temporal } from 'temporal-polyfill';
 import { nowUtc, todayInVietnam, VIETNAM_TIME_ZONE } from '../platform/dates.js';
 import { renderDocument, type DocumentBlock } from '../platform/documents/index.js';
 import { AppError } from '../platform/errors.js';
+import { excel } from '../platform/spreadsheets.js';
 import { enqueueJob, type JobHandler } from '../platform/jobs/index.js';
 import type { Kysely } from 'kysely';
 import { barChartSvg, chartPng, type RenderedChart } from './chart.js';
@@ -201,13 +202,13 @@ function cellValue(f: Figure | null): number | string {
  * Numbers are numbers (formats `#,##0`, `0.0%`, `0"/25"`); unit codes are text.
  */
 export async function monthlyXlsx(r: MonthlyReport, date: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   wb.creator = 'motcua';
   wb.created = new Date(`${date}T00:00:00+07:00`);
   const issuer = issuerOf(r);
   const sheet = wb.addWorksheet('Báo cáo', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   sheet.columns = [6, 48, 12, 14, 14, 16, 16, 16, 14, 14].map((width) => ({ width }));
-  const put = (row: number, from: string, to: string, text: string, font: Partial<ExcelJS.Font> = {}) => {
+  const put = (row: number, from: string, to: string, text: string, font: Partial<Font> = {}) => {
     sheet.mergeCells(`${from}${row}:${to}${row}`);
     const c = sheet.getCell(`${from}${row}`);
     c.value = text;

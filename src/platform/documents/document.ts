@@ -20,11 +20,14 @@
  *
  * {@link renderDocument} returns the PDF as a Buffer. Text is taken in Unicode NFC.
  */
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import SVGtoPDF from 'svg-to-pdfkit';
 import { isIsoDate } from '../dates.js';
+import { lazyRequire } from '../lazy.js';
 import { FONT_NAMES, fontData, type FontStyle } from './fonts.js';
+
+/** pdfkit, loaded on first use ({@link lazyRequire}); also for measuring text (reports/chart.ts). */
+export const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
+const qrcode = lazyRequire<typeof import('qrcode')>('qrcode');
+const svgToPdf = lazyRequire<typeof import('svg-to-pdfkit')>('svg-to-pdfkit');
 
 /** Millimetres to PDF points. */
 const mm = (v: number) => (v * 72) / 25.4;
@@ -224,7 +227,7 @@ function figure(doc: Doc, block: Extract<DocumentBlock, { kind: 'figure' }>): vo
   const y = doc.y;
   doc.save();
   // Warnings name SVG features svg-to-pdfkit skips (ECharts' SSR output raises none); they do not stop the document.
-  SVGtoPDF(doc, block.svg, left, y, { width, height, preserveAspectRatio: 'xMidYMid meet', fontCallback: svgFont, warningCallback: () => {} });
+  svgToPdf()(doc, block.svg, left, y, { width, height, preserveAspectRatio: 'xMidYMid meet', fontCallback: svgFont, warningCallback: () => {} });
   doc.restore();
   doc.x = left;
   doc.y = y + height + 4;
@@ -266,7 +269,7 @@ function body(doc: Doc, blocks: DocumentBlock[]): void {
 }
 
 function drawQr(doc: Doc, text: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const qr = qrcode().create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const cell = size / n;
   doc.save();
@@ -342,7 +345,7 @@ function pageNumbers(doc: Doc): void {
  */
 export async function renderDocument(d: OfficialDocument): Promise<Buffer> {
   if (!isIsoDate(d.date)) throw new RangeError(`not a date: ${d.date}`);
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: PAGE.size,
     margins: PAGE.margins,
     bufferPages: true,

@@ -21,7 +21,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { lazyRequire } from '../lazy.js';
+
+const nodemailer = lazyRequire<typeof import('nodemailer')>('nodemailer');
 import type { Config, MailSink, SmsSink } from '../config.js';
 import { maskEmail, maskPhone } from './recipients.js';
 
@@ -121,7 +123,7 @@ function httpSmsTransport(sink: Extract<SmsSink, { kind: 'http' }>, timeoutMs: n
 }
 
 function smtpTransport(sink: Extract<MailSink, { kind: 'smtp' }>, timeoutMs: number, publicUrl: string): Transport {
-  const transporter = nodemailer.createTransport({ url: sink.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  const transporter = nodemailer().createTransport({ url: sink.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
   const host = new URL(publicUrl).hostname || 'motcua.invalid';
   return {
     async send(m) {
