@@ -6,7 +6,7 @@
  * - a malformed number is said on the page; a person of another commune is "not found" in words,
  *   after the purpose was confirmed in the population pages' dialog;
  * - the real person's number fills the applicant fields from the registry, marked as such and
- *   still editable; the dossier is filed and its receipt names the person; the lookup is in the
+ *   still editable; a field the officer corrects loses the mark, the others keep it; the dossier is filed and its receipt names the person; the lookup is in the
  *   audit log with the officer, the purpose and the service;
  * - the same on a phone (390×844); screenshots on both (`var/screenshots/counter-prefill-*.png`),
  *   nothing scrolls sideways.
@@ -112,7 +112,17 @@ describe('counter pre-fill from the national population database', () => {
       expect(await applicant.locator('.schema-from-registry').count()).toBeGreaterThanOrEqual(5);
       await applicant.getByText('Lấy từ CSDL quốc gia về dân cư, sửa được nếu giấy tờ khác').first().waitFor();
       expect(await applicant.getByLabel('Họ, chữ đệm và tên').isEditable()).toBe(true);
+      // A field the officer corrects no longer holds the registry's value: its mark goes, the others keep theirs.
+      const HINT = 'Lấy từ CSDL quốc gia về dân cư, sửa được nếu giấy tờ khác';
+      const itemOf = (label: string) => applicant.locator('.ant-form-item', { has: page.getByLabel(label) });
+      const marked = await applicant.locator('.schema-from-registry').count();
+      expect(await textOf(itemOf('Số điện thoại'))).toContain(HINT);
       await applicant.getByLabel('Số điện thoại').fill('0912000111');
+      await expect.poll(() => applicant.locator('.schema-from-registry').count()).toBe(marked - 1);
+      expect(await textOf(itemOf('Số điện thoại'))).not.toContain(HINT);
+      expect(await itemOf('Số điện thoại').getAttribute('class')).not.toContain('schema-from-registry');
+      expect(await textOf(itemOf('Họ, chữ đệm và tên'))).toContain(HINT);
+      expect(await textOf(itemOf('Số định danh cá nhân'))).toContain(HINT);
       await expectNoSideScroll(page, LAPTOP);
       await axe.scan(page, 'counter form filled from the registry (laptop)');
       await shot(page, 'counter-prefill-laptop.png');

@@ -268,7 +268,7 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
   // unit check), once per answer, so that the officer's corrections are not overwritten.
   const [registry, setRegistry] = useState<CounterPrefill>();
   const [applied, setApplied] = useState<CounterPrefill>();
-  const fromRegistry = useMemo(() => new Set(registry ? Object.keys(registry.values) : []), [registry]);
+  const fromRegistry = useMemo(() => registry?.values ?? {}, [registry]);
   useEffect(() => {
     if (!registry || applied === registry || !canFill) return;
     for (const [pointer, value] of Object.entries(registry.values)) dataForm.setFieldValue(pointer.split('/'), value);

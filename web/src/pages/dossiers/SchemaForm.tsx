@@ -97,8 +97,11 @@ interface Ctx {
   locked: ReadonlySet<string>;
   /** Values for the locked fields, when known before submission. */
   prefilled: Readonly<Record<string, string>>;
-  /** Pointers filled from the registry at the counter: editable, marked as coming from it. */
-  fromRegistry: ReadonlySet<string>;
+  /**
+   * Fields filled from the registry at the counter (pointer → the registry's value): editable, and
+   * marked as coming from it while they hold that value (an officer's correction is not the registry's).
+   */
+  fromRegistry: Readonly<Record<string, string>>;
   idPrefix: string;
 }
 
@@ -111,14 +114,14 @@ export function SchemaFields({
   form,
   locked = new Set(),
   prefilled = {},
-  fromRegistry = new Set(),
+  fromRegistry = {},
   idPrefix,
 }: {
   schema: JsonSchema;
   form: FormInstance;
   locked?: ReadonlySet<string>;
   prefilled?: Readonly<Record<string, string>>;
-  fromRegistry?: ReadonlySet<string>;
+  fromRegistry?: Readonly<Record<string, string>>;
   idPrefix: string;
 }) {
   const { lang, t } = useI18n();
@@ -168,11 +171,32 @@ function Field({ ctx, name, abs, schema, required, optionalGroup }: FieldProps):
     );
   }
 
+  const leaf = { ctx, name, abs, schema, required, optionalGroup, label };
+  const registryValue = Object.hasOwn(ctx.fromRegistry, pointer) ? ctx.fromRegistry[pointer] : undefined;
+  return registryValue === undefined ? <Leaf {...leaf} registry={false} /> : <RegistryLeaf {...leaf} registryValue={registryValue} />;
+}
+
+interface LeafProps extends FieldProps {
+  label: string;
+}
+
+/**
+ * A field filled at the counter from the registry: marked as such while it holds the registry's
+ * value, not once the officer has changed it (typed back, it is the registry's again).
+ */
+function RegistryLeaf({ registryValue, ...leaf }: LeafProps & { registryValue: string }) {
+  const value: unknown = Form.useWatch(leaf.abs, leaf.ctx.form);
+  const same = (typeof value === 'string' || typeof value === 'number') && String(value) === registryValue;
+  return <Leaf {...leaf} registry={same} />;
+}
+
+/** A field holding one value (text, number, date, choice, check box), with its hints. */
+function Leaf({ ctx, name, schema, required, optionalGroup, label, registry }: LeafProps & { registry: boolean }): ReactNode {
+  const { lang, t } = ctx;
   const rules = rulesOf(ctx, schema, required, optionalGroup, label);
   const markRequired = required && optionalGroup === null;
   const formatHint = schema['x-form'] && schema.format !== 'date' ? t('filing.formatHint', { form: formHint(schema['x-form'], lang) }) : undefined;
-  // Filled at the counter from the registry: said under the field, which stays editable.
-  const registry = ctx.fromRegistry.has(pointer);
+  // Filled at the counter from the registry (and still the registry's value): said under the field, which stays editable.
   const hint = registry ? [t('filing.fromRegistryHint'), formatHint].filter(Boolean).join(' · ') : formatHint;
   const itemClass = registry ? 'schema-from-registry' : undefined;
 
