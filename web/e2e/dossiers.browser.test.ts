@@ -9,7 +9,8 @@
  * - the commune's officer takes in a counter dossier (temporary residence, 3 working days) from the
  *   form rendered from the catalog's JSON Schema, with a scan attached and a disguised file refused
  *   by the server, receives it (form 01 with the due date from the working-day calendar), returns it
- *   for completion, takes the completion, assigns, approves and returns the result; the work queue
+ *   for completion, takes the completion, assigns, approves and returns the result; the dossier
+ *   names its receiving unit and the commune in its form ("Xã Cẩm Giang (10888)"); the work queue
  *   with counts per state and an overdue dossier marked;
  * - the public tracking page: timeline, due date, initials and the name behind the phone digits;
  * - a citizen with a level-1 e-ID account (applied online, approved by the commune police,
@@ -352,12 +353,19 @@ describe('public services and dossiers', () => {
       const facts = await textOf(page.locator('.dossier-facts'));
       expect(facts).toContain('Đúng hạn');
       expect(facts).toContain('canbo.camgiang');
+      // The receiving unit by its name on the filing day, the code after it (it said "H31.10888 (10888)").
+      const unit = page.locator('.dossier-facts .ant-descriptions-item', { hasText: 'Đơn vị tiếp nhận' }).locator('.ant-descriptions-item-content');
+      await expect.poll(() => textOf(unit)).toBe('Xã Cẩm Giang (10888)');
+      expect(await textOf(unit.locator('.muted'))).toBe('(10888)');
       const timeline = await page.locator('.dossier-timeline .event-title strong').allTextContents();
       expect(timeline).toEqual(['Trả kết quả', 'Có kết quả, chờ trả', 'Đủ điều kiện', 'Chuyển xử lý', 'Đã nhận bổ sung', 'Yêu cầu bổ sung', 'Tiếp nhận', 'Nộp hồ sơ']);
       await page.locator('.dossier-timeline').getByText('Lý do: Bổ sung hợp đồng thuê nhà có chữ ký của chủ nhà (bản PDF).').waitFor();
       const form = await textOf(page.locator('.data-view').first());
       expect(form).toContain('Thuê, mượn, ở nhờ');
       expect(form).toContain('01/12/2026');
+      // A unit code in the form is named too.
+      const commune = page.locator('.data-view .data-item', { hasText: 'Xã, phường, đặc khu' }).locator('dd');
+      await expect.poll(() => textOf(commune)).toBe('Xã Cẩm Giang (10888)');
       await page.getByRole('button', { name: 'Mẫu 06: Phiếu kiểm soát quá trình giải quyết hồ sơ' }).waitFor();
       await axe.scan(page, 'dossier');
       await shot(page, 'dossiers-dossier-laptop.png', true);
@@ -576,6 +584,7 @@ describe('public services and dossiers', () => {
 
       await page.goto(`${platform.baseUrl}/dossiers/${code}`);
       await page.locator('.dossier-timeline').waitFor();
+      await page.locator('.dossier-facts .unit-place', { hasText: 'Xã Cẩm Giang' }).waitFor();
       await expectNoSideScroll(page, PHONE);
       await axe.scan(page, 'dossier on a phone');
       await shot(page, 'dossiers-dossier-phone.png');
@@ -591,6 +600,8 @@ describe('public services and dossiers', () => {
       const factsEn = await textOf(page.locator('.dossier-facts'));
       expect(factsEn).toContain('Temporary residence registration');
       expect(factsEn).not.toContain(TEMPORARY_RESIDENCE);
+      const unitEn = page.locator('.dossier-facts .ant-descriptions-item', { hasText: 'Receiving unit' }).locator('.ant-descriptions-item-content');
+      expect(await textOf(unitEn)).toBe('Xã Cẩm Giang (10888)');
       await page.goto(`${platform.baseUrl}/dossiers`);
       const rowEn = await textOf(page.locator('.queue-table tbody tr', { hasText: code }));
       expect(rowEn).toContain('Temporary residence registration');

@@ -22,10 +22,24 @@ function unitAt(code: string, at: string): Promise<UnitDetailDto> {
  * A place of a record: the unit's name and the units it lies in as they were on the date the code
  * refers to ("Xã Cẩm Hoàng, Huyện Cẩm Giàng, Tỉnh Hải Dương"), then the code and the date. The code
  * alone while the name loads or when the unit cannot be found.
+ *
+ * `short`: the unit's own name as on that date with the code after it, muted ("Xã Cẩm Giang
+ * (10888)"), where the date goes without saying (a dossier's receiving unit on the filing day).
+ * Official names are Vietnamese in either language, as the receipt and the filing page give them.
  */
-export function UnitName({ code, at }: { code: string; at: string }) {
+export function UnitName({ code, at, short = false }: { code: string; at: string; short?: boolean }) {
   const { t } = useI18n();
   const unit = useRemote(`${code}@${at}`, () => unitAt(code, at));
+  if (short) {
+    const name = unit.data?.code === code ? unit.data.fullName : undefined;
+    return name ? (
+      <>
+        <span className="unit-place">{name}</span> <span className="muted number">({code})</span>
+      </>
+    ) : (
+      <span className="number">{code}</span>
+    );
+  }
   const names = unit.data ? [...unit.data.path].reverse().map((p) => p.fullName) : [];
   return (
     <>

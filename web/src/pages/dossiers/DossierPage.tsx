@@ -18,6 +18,7 @@ import { FilePicker } from '../../components/FilePicker.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import { RequireCitizen } from '../../components/RequireCitizen.js';
 import { RequireStaff } from '../../components/RequireStaff.js';
+import { UnitName } from '../../components/UnitName.js';
 import { useI18n, type Translate } from '../../i18n.js';
 import { Link } from '../../router.js';
 import { useSession, type Session } from '../../session.js';
@@ -153,7 +154,7 @@ function Facts({ dossier: d }: { dossier: Dossier }) {
           },
         ]
       : []),
-    { key: 'unit', label: t('dossier.unit'), children: `${d.agencyCode} (${d.unitCode})` },
+    { key: 'unit', label: t('dossier.unit'), children: <UnitName code={d.unitCode} at={d.unitDate} short /> },
     { key: 'submitted', label: t('dossier.submittedAt'), children: formatMoment(d.submittedAt, lang) },
     ...(d.receivedAt ? [{ key: 'received', label: t('dossier.receivedAt'), children: formatMoment(d.receivedAt, lang) }] : []),
     { key: 'limit', label: t('dossier.timeLimit'), children: <>{daysLabel(t, d.workingDays)}{d.startDate && <span className="muted"> ({t('dossier.startDate', { date: formatDay(d.startDate) })})</span>}</> },
@@ -404,12 +405,13 @@ function FormDataCard({ dossier: d }: { dossier: Dossier }) {
   return (
     <Card className="detail-card" title={<h2 className="card-heading">{t('dossier.formData')}</h2>}>
       {service.error !== undefined && <ProblemAlert error={service.error} onRetry={service.retry} />}
-      {schema ? <DataView schema={schema} value={d.formData} path={[]} locked={locked} t={t} lang={lang} /> : service.loading && <Spin />}
+      {schema ? <DataView schema={schema} value={d.formData} path={[]} locked={locked} at={d.unitDate} t={t} lang={lang} /> : service.loading && <Spin />}
     </Card>
   );
 }
 
-function DataView({ schema, value, path, locked, t, lang }: { schema: JsonSchema; value: unknown; path: string[]; locked: ReadonlySet<string>; t: Translate; lang: 'vi' | 'en' }): ReactNode {
+/** The form data as filed; `at`: the filing day, as of which the unit codes in it are named. */
+function DataView({ schema, value, path, locked, at, t, lang }: { schema: JsonSchema; value: unknown; path: string[]; locked: ReadonlySet<string>; at: string; t: Translate; lang: 'vi' | 'en' }): ReactNode {
   const entries = Object.entries(schema.properties ?? {}).filter(([k]) => value && typeof value === 'object' && (value as Record<string, unknown>)[k] !== undefined);
   return (
     <dl className="data-view">
@@ -418,14 +420,14 @@ function DataView({ schema, value, path, locked, t, lang }: { schema: JsonSchema
         const label = labelOf(prop, lang, k);
         const here = [...path, k];
         let shown: ReactNode;
-        if (prop.type === 'object') shown = <DataView schema={prop} value={v} path={here} locked={locked} t={t} lang={lang} />;
+        if (prop.type === 'object') shown = <DataView schema={prop} value={v} path={here} locked={locked} at={at} t={t} lang={lang} />;
         else if (prop.type === 'array' && Array.isArray(v))
           shown =
             prop.items?.type === 'object' ? (
               <ol className="data-list">
                 {v.map((item, i) => (
                   <li key={i}>
-                    <DataView schema={prop.items!} value={item} path={[...here, String(i)]} locked={locked} t={t} lang={lang} />
+                    <DataView schema={prop.items!} value={item} path={[...here, String(i)]} locked={locked} at={at} t={t} lang={lang} />
                   </li>
                 ))}
               </ol>
@@ -436,6 +438,8 @@ function DataView({ schema, value, path, locked, t, lang }: { schema: JsonSchema
         // Dates, and dates known to the year or month only (`x-form` "YYYY, YYYY-MM hoặc YYYY-MM-DD"): dd/mm/yyyy.
         else if ((prop.format === 'date' || prop['x-form']?.startsWith('YYYY')) && typeof v === 'string') shown = formatDay(v);
         else if (prop.enum) shown = enumLabel(lang, v as string | number);
+        // An administrative unit by its code (`x-widget` unit): its name on the filing day, the code after it.
+        else if (prop['x-widget'] === 'unit' && typeof v === 'string') shown = <UnitName code={v} at={at} short />;
         else shown = String(v);
         return (
           <div key={k} className={prop.type === 'object' || prop.items?.type === 'object' ? 'data-group' : 'data-item'}>
