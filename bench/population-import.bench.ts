@@ -9,7 +9,9 @@
  *   with the file.
  * - PostgreSQL, into a fresh schema of the test database, against `COPY citizens FROM STDIN` of
  *   the same rows. Target ≥ 0.3.
- * Each import and each reference runs alone in a child process (bench/population/*-worker.ts).
+ * Each import and each reference runs alone in a child process: SQLite imports as shipped
+ * (`node bin/motcua.js citizens import` over the compiled dist/, peak RSS from GNU time; see
+ * importIntoSqlite), PostgreSQL imports and the references in bench/population/*-worker.ts.
  * The 1,000,000-row SQLite database is kept (var/bench/) for population-lookup and -search.
  *
  * BENCH_POPULATION_ROWS, BENCH_POPULATION_SMALL_ROWS and BENCH_POPULATION_PG_ROWS change the counts

@@ -1,5 +1,6 @@
 /**
- * Child process of the population-import benchmark: imports one CSV file with `importCitizens`
+ * Child process of the population-import benchmark's PostgreSQL part (SQLite imports run the
+ * shipped command, see importIntoSqlite in data.ts): imports one CSV file with `importCitizens`
  * into a database already migrated with the built-in units, and prints one JSON line
  * `RESULT {rows, ms, maxRssKb, status}`. Alone in its process so that its peak RSS is the import's.
  *

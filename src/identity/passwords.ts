@@ -7,7 +7,9 @@
  * still verify, and {@link needsRehash} tells a sign-in to store a new hash at these.
  */
 import { hash, verify, Algorithm } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { lazyRequire } from '../platform/lazy.js';
+
+const zxcvbnCommon = lazyRequire<typeof import('@zxcvbn-ts/language-common')>('@zxcvbn-ts/language-common');
 
 /**
  * m=7168 KiB (7 MiB), t=5, p=1: of the OWASP configurations, the one that costs the least CPU a
@@ -58,16 +60,20 @@ export function dummyPasswordHash(): Promise<string> {
  * 18,000 of 8 characters or more, compared lower-case), with Vietnamese ones it lacks ("matkhau" is
  * "password"; "anhyeuem" is "I love you") and this platform's own name.
  */
-const COMMON = new Set([
-  ...dictionary['passwords-common'].filter((p) => p.length >= 8).map((p) => p.toLowerCase()),
-  'matkhau1', 'matkhau123', 'matkhau@123', 'motcua123', 'motcua@123', 'vietnam1', 'vietnam123', 'anhyeuem', 'anhyeuem123',
-  'emyeuanh', 'hanoi123', 'saigon123', 'haiduong', 'haiphong', 'dinhdanh', 'vneid123', 'cccd1234',
-]);
+let common: ReadonlySet<string> | undefined;
+/** The list, made at the first password checked (a process that checks none does not load it). */
+function commonPasswords(): ReadonlySet<string> {
+  return (common ??= new Set([
+    ...zxcvbnCommon().dictionary['passwords-common'].filter((p) => p.length >= 8).map((p) => p.toLowerCase()),
+    'matkhau1', 'matkhau123', 'matkhau@123', 'motcua123', 'motcua@123', 'vietnam1', 'vietnam123', 'anhyeuem', 'anhyeuem123',
+    'emyeuanh', 'hanoi123', 'saigon123', 'haiduong', 'haiphong', 'dinhdanh', 'vneid123', 'cccd1234',
+  ]));
+}
 
 /** Why a new password is refused: shorter than 8 or longer than 128 characters, or commonly used; undefined when acceptable. */
 export function passwordWeakness(password: string): 'too_short' | 'too_long' | 'common' | undefined {
   if ([...password].length < 8) return 'too_short';
   if ([...password].length > 128) return 'too_long';
-  if (COMMON.has(password.toLowerCase())) return 'common';
+  if (commonPasswords().has(password.toLowerCase())) return 'common';
   return undefined;
 }

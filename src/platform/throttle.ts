@@ -10,9 +10,13 @@
  * ASVS 5.0 V6.3.1; checked by `npm run trials:faults`). The client reconnects by itself, so
  * limits work again as soon as Redis is back.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { lazyRequire } from './lazy.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from './errors.js';
+
+/** ioredis, loaded when a Redis URL is first used (see lazyRequire); the single sign-on's runtime uses it too. */
+export const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
 export interface ThrottleRule {
   /** Prefix of this rule's keys. */
@@ -41,7 +45,7 @@ function redisStore(url: string): Store {
     // Commands issued before the first connection wait for it (queued); once a connection attempt
     // has failed, they are refused at once until the client is ready again (see `run`), and a
     // command never waits longer than REDIS_COMMAND_TIMEOUT_MS.
-    const client = new Redis(url, { enableOfflineQueue: true, maxRetriesPerRequest: 1, lazyConnect: false, connectTimeout: REDIS_COMMAND_TIMEOUT_MS, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+    const client = new (ioredis().Redis)(url, { enableOfflineQueue: true, maxRetriesPerRequest: 1, lazyConnect: false, connectTimeout: REDIS_COMMAND_TIMEOUT_MS, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
     const s: Store = { client, down: false };
     // Connection errors surface on each command as RATE_LIMIT_UNAVAILABLE; the listener also keeps
     // ioredis from printing every reconnection failure as an unhandled error event.

@@ -4,9 +4,10 @@
  * the provider holder and (with `REDIS_URL`) the Redis client of sessions and interactions. One
  * per application context, shared by the HTTP routes and the CLI.
  */
-import { Redis } from 'ioredis';
 import { dataCipherFromEnv, type DataCipher } from '../platform/crypto.js';
 import type { AppContext } from '../platform/module.js';
+import { ioredis } from '../platform/throttle.js';
+import type { Redis } from 'ioredis';
 import { ClientRegistry } from './clients.js';
 import { ProviderHolder } from './provider.js';
 
@@ -32,7 +33,7 @@ export function ssoRuntime(ctx: AppContext, cipher?: DataCipher): SsoRuntime {
       if (!ctx.config.redisUrl) return undefined;
       // A command waits at most 2 s (Redis stopped but not closed); then the sign-on answers 503.
       if (!redis) {
-        redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 2000, commandTimeout: 2000 });
+        redis = new (ioredis().Redis)(ctx.config.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 2000, commandTimeout: 2000 });
         // Logged once per outage (ioredis retries every ≤ 2 s); the pages answer 503 meanwhile.
         let down = false;
         redis.on('error', (err: Error) => {

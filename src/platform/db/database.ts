@@ -19,13 +19,20 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type Transaction, type LogEvent } from 'kysely';
+import { lazyRequire } from '../lazy.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-// int8 (COUNT(*), bigint ids) as JavaScript numbers: every count and id here stays below 2^53.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+const loadPg = lazyRequire<typeof import('pg')>('pg');
+/** node-postgres, loaded when a PostgreSQL database is first opened (an SQLite process never loads it). */
+function pgLib(): typeof import('pg') {
+  const lib = loadPg();
+  // int8 (COUNT(*), bigint ids) as JavaScript numbers: every count and id here stays below 2^53.
+  lib.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  return lib;
+}
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL pool size. */
@@ -189,7 +196,7 @@ export class Database {
     ];
     if (options.searchPath) pgOptions.push(`-c search_path=${options.searchPath}`);
     const newPool = (connectionString: string, extra: string[] = []) => {
-      const p = new pg.Pool({ connectionString, max: options.poolMax ?? 10, connectionTimeoutMillis: timeoutMs, options: [...pgOptions, ...extra].join(' ') });
+      const p = new (pgLib().Pool)({ connectionString, max: options.poolMax ?? 10, connectionTimeoutMillis: timeoutMs, options: [...pgOptions, ...extra].join(' ') });
       // A client losing its server (database restarted) must not crash the process: idle clients
       // report to the pool, checked-out ones to this listener; queries in flight still fail.
       p.on('error', () => undefined);
