@@ -32,7 +32,6 @@ import {
   insertDuplicate,
   insertHistory,
   searchCitizens,
-  SEARCH_TOTAL_CAP,
   updateCitizen,
   type CitizenRow,
   type PopulationTables,
@@ -460,7 +459,7 @@ export interface CitizenQuery {
  * `units` caches the reader's area (see {@link readerArea}). `from`: where the search runs
  * (default `db`; the search route passes `db.read`, the read replica when there is one, which
  * may not show changes of the last moment yet); the audit entry always goes to `db`. At most
- * {@link SEARCH_TOTAL_CAP} people are counted and listed (`totalCapped` when more match).
+ * `SEARCH_TOTAL_CAP` (store.ts, 1,000) people are counted and listed (`totalCapped` when more match).
  */
 export async function findCitizens(db: Database, query: CitizenQuery, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<{ items: CitizenListItem[]; total: number; totalCapped: boolean }> {
   const p = checkPurpose(purpose);
