@@ -177,23 +177,27 @@ export async function compare(
  * Runs `script` (TypeScript, via tsx) in a child process with `args` and returns the JSON it
  * prints on its `RESULT {…}` line; its other output goes to this process's stderr.
  */
-export function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+export async function runChild<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  const { code, stdout } = await runProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], env, 'inherit');
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`${script} ${args.join(' ')} exited with ${code}: ${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice('RESULT '.length)) as T;
+}
+
+/**
+ * Runs `command` in ROOT with this process's environment plus `env` (LOG_LEVEL silent unless
+ * given) and answers its exit code and output; its stderr is collected, or passed through
+ * (`'inherit'`) to show a child's progress.
+ */
+export function runProcess(command: string, args: string[], env: Record<string, string> = {}, stderr: 'pipe' | 'inherit' = 'pipe'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', stderr] });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-    });
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += String(d)));
+    child.stderr?.on('data', (d: Buffer) => (err += String(d)));
     child.once('error', reject);
-    child.once('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || !line) reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`));
-      else resolve(JSON.parse(line.slice('RESULT '.length)) as T);
-    });
+    child.once('close', (code) => resolve({ code, stdout: out, stderr: err }));
   });
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import SQLite from 'better-sqlite3';
 import { Migrator, sql } from 'kysely';
 import { allMigrations } from '../../src/app/modules.js';
@@ -24,7 +24,7 @@ import { unitCodeExists, type UnitsTables } from '../../src/units/index.js';
 import { createStaff, signInStaff } from '../../src/identity/index.js';
 import { AppError } from '../../src/platform/errors.js';
 import type { StaffRole } from '../../src/platform/auth.js';
-import { ROOT, runChild } from '../lib.js';
+import { ROOT, runProcess } from '../lib.js';
 
 export const BENCH_DIR = path.join(ROOT, 'var/bench');
 export const SEED = 2023;
@@ -219,20 +219,11 @@ export async function importIntoSqlite(count: number, file = populationDbFile(co
   await freshSqlite(file);
   buildCli();
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', 'MAXRSS_KB %M', process.execPath, path.join(ROOT, 'bin/motcua.js'), 'citizens', 'import', csv, '--reference-date', REFERENCE_DATE], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `sqlite:${file}`, MOTCUA_DEMO: 'off', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d));
-  child.stderr.on('data', (d: Buffer) => (err += d));
-  const [code] = (await once(child, 'close')) as [number];
+  const { code, stdout, stderr } = await runProcess('/usr/bin/time', ['-f', 'MAXRSS_KB %M', process.execPath, path.join(ROOT, 'bin/motcua.js'), 'citizens', 'import', csv, '--reference-date', REFERENCE_DATE], { DATABASE_URL: `sqlite:${file}`, MOTCUA_DEMO: 'off' });
   const ms = performance.now() - started;
-  const rss = /MAXRSS_KB (\d+)/.exec(err);
-  if (code !== 0 || !rss) throw new Error(`motcua citizens import failed (${code}): ${err.slice(-2000)}`);
-  const status = JSON.parse(out) as { created: number; updated: number; unchanged: number };
+  const rss = /MAXRSS_KB (\d+)/.exec(stderr);
+  if (code !== 0 || !rss) throw new Error(`motcua citizens import failed (${code}): ${stderr.slice(-2000)}`);
+  const status = JSON.parse(stdout) as { created: number; updated: number; unchanged: number };
   return { rows: status.created + status.updated + status.unchanged, ms, maxRssKb: Number(rss[1]) };
 }
 
