@@ -30,6 +30,7 @@ import { citizenByPin, citizenByRef, historyOf, type PopulationTables } from './
 import type { Database } from '../platform/db/database.js';
 import { UnitCache, type UnitsTables } from '../units/index.js';
 import {
+  CITIZEN_SEARCH_CAP_TEXT,
   AccessLogSchema,
   CitizenInputSchema,
   CitizenKeyParamsSchema,
@@ -123,7 +124,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       schema: {
         tags: ['population'],
         summary: 'Search citizens within your unit',
-        description: 'Name words (diacritics folded), year of birth, unit. Requires `X-Purpose`. Identification and phone numbers are masked; open a record by its `ref`. Audited with every record returned. At most 1,000 people are counted and listed, in name order: when more match, `total` is 1,000 and `totalCapped` true, and pages past the 1,000th person are empty.',
+        description: `Name words (diacritics folded), year of birth, unit. Requires \`X-Purpose\`. Identification and phone numbers are masked; open a record by its \`ref\`. Audited with every record returned. ${CITIZEN_SEARCH_CAP_TEXT}`,
         querystring: CitizenListQuerySchema,
         headers: PurposeHeadersSchema,
         response: { 200: CitizenListSchema },

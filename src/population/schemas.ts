@@ -7,6 +7,11 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Nullable } from '../platform/http/schemas.js';
 import { pageQueryProperties, pagedSchema } from '../platform/http/pagination.js';
 import { PURPOSES } from './purposes.js';
+import { SEARCH_TOTAL_CAP } from './store.js';
+
+const CAP = SEARCH_TOTAL_CAP.toLocaleString('en');
+/** What a citizen search lists, for the route's description. */
+export const CITIZEN_SEARCH_CAP_TEXT = `At most ${CAP} people are counted and listed, in name order: when more match, \`total\` is ${CAP} and \`totalCapped\` true, and pages past the ${CAP}th person are empty.`;
 
 const Opt = <T extends TSchema>(t: T) => Type.Optional(Nullable(t));
 const Pin = Type.String({ pattern: '^[0-9]{12}$', 'x-form': '12 digits', description: 'Personal identification number (số định danh cá nhân), 12 digits.' });
@@ -63,8 +68,8 @@ export const CitizenListItemSchema = Type.Object({
 });
 export const CitizenListSchema = Type.Object({
   ...pagedSchema(CitizenListItemSchema).properties,
-  total: Type.Integer({ minimum: 0, description: 'People matching, counted up to 1,000.' }),
-  totalCapped: Type.Boolean({ description: 'More people match than `total` (1,000): only the first 1,000 in name order are listed; narrow the search (year of birth, unit, more words).' }),
+  total: Type.Integer({ minimum: 0, description: `People matching, counted up to ${CAP}.` }),
+  totalCapped: Type.Boolean({ description: `More people match than \`total\` (${CAP}): only the first ${CAP} in name order are listed; narrow the search (year of birth, unit, more words).` }),
 });
 
 export const SaveOutcomeSchema = Type.Object({
