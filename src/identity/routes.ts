@@ -73,7 +73,7 @@ export async function identityRoutes(api: Api, ctx: AppContext, cipher?: DataCip
     { schema: { tags: ['staff'], summary: 'The signed-in staff account', response: { 200: StaffMeSchema } } },
     async (request) => {
       const p = staffOf(request);
-      return { username: p.username, displayName: p.displayName, role: p.role, unitCode: p.unitCode, permissions: [...p.permissions] };
+      return { username: p.username, displayName: p.displayName, role: p.role, unitCode: p.unitCode, unitDate: p.unitDate, permissions: [...p.permissions] };
     },
   );
 

@@ -53,7 +53,11 @@ export const StaffSessionSchema = Type.Object({
   staff: StaffSummarySchema,
 });
 
-export const StaffMeSchema = Type.Object({ ...StaffSummarySchema.properties, permissions: Type.Array(Type.String()) });
+export const StaffMeSchema = Type.Object({
+  ...StaffSummarySchema.properties,
+  unitDate: Nullable(Type.String({ description: 'The date `unitCode` refers to (YYYY-MM-DD): look the unit up as of that day (`GET /units/{code}?at=`), as codes are reused across the 2025 reform (10888 was Thị trấn Cẩm Giang before it, Xã Cẩm Giang after).' })),
+  permissions: Type.Array(Type.String()),
+});
 
 export type StaffSessionDto = Static<typeof StaffSessionSchema>;
 export type StaffTotpEnrolmentDto = Static<typeof StaffTotpEnrolmentSchema>['enrolment'];

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { forEachEngine } from '../platform/testing/engines.js';
 import { startTestPlatform } from '../platform/testing/app.js';
+import { todayInVietnam } from '../platform/dates.js';
 import { AppError } from '../platform/errors.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
 import { changeStaffPassword, createStaff, signInStaff } from './staff.js';
@@ -35,7 +36,8 @@ forEachEngine('staff accounts', startTestPlatform, (env) => {
     expect(staff).toEqual({ username: 'canbo.camhoang', displayName: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897' });
     const auth = { authorization: `Bearer ${token}` };
     const me = await app.inject({ url: '/api/v1/staff/me', headers: auth });
-    expect(me.json()).toMatchObject({ username: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897' });
+    // Created without a date: its code refers to today's list.
+    expect(me.json()).toMatchObject({ username: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897', unitDate: todayInVietnam() });
     expect((await app.inject({ method: 'DELETE', url: '/api/v1/staff/sessions/current', headers: auth })).statusCode).toBe(204);
     const after = await app.inject({ url: '/api/v1/staff/me', headers: auth });
     expect(after.statusCode).toBe(401);
