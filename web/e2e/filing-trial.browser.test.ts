@@ -9,13 +9,19 @@
  * - once deployed, the page names the commune, and the receipt names the commune and the agency
  *   (it said "H31.10888 (10888)");
  * - the police application page keeps the masked phone apart from the next label;
- * - the deployments page explains "x of 25" against the 24 essential services of the catalog.
+ * - the deployments page explains "x of 25" against the 24 essential services of the catalog;
+ * - an officer of Xã Cẩm Giang saw "Đơn vị 10888" in the header: it names the commune, as on the
+ *   date the account's code refers to ("Xã Cẩm Giang (10888)"; 10888 was Thị trấn Cẩm Giang before
+ *   2025), in Vietnamese and English;
+ * - the unit-code fields of the counter form and the deployments page name the unit a whole code
+ *   (5 digits, or 2 for a province) stands for today, and say when no unit has it.
  * Screenshots on a 390×844 phone and a 1366×768 laptop (`var/screenshots/trial-*.png`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dossierEnv, saveAgency } from '../../src/dossiers/index.js';
 import { deployService } from '../../src/services/index.js';
+import { todayInVietnam } from '../../src/platform/dates.js';
 import { importSuccessions, importUnitList } from '../../src/units/index.js';
 import {
   addCitizen,
@@ -26,6 +32,7 @@ import {
   LAPTOP,
   resizeTo,
   ROOT,
+  screenshot,
   shot,
   signInCitizen,
   signInStaff,
@@ -40,6 +47,8 @@ const PHONE = { width: 390, height: 844 };
 const CLI = { kind: 'cli' as const, id: 'e2e' };
 const MERGES = `${ROOT}/../shared/data/admin-units/mapping/new-to-old-merges.json`;
 const AGENCY_NAME = 'Trung tâm Phục vụ hành chính công xã Cẩm Giang';
+/** Today as the pages write it (dd/mm/yyyy): the day a typed unit code is looked up as of. */
+const TODAY = todayInVietnam().split('-').reverse().join('/');
 const AN = { pin: '030090001234', name: 'Nguyễn Văn An', phone: '0912345678', password: 'Hoàng Xá mùa lúa chín' };
 
 let platform: Platform;
@@ -53,6 +62,7 @@ beforeAll(async () => {
   await saveAgency(dossierEnv(ctx), '10888', { agencyCode: 'H31.10888', nameVi: AGENCY_NAME, headTitle: 'Chủ tịch UBND xã Cẩm Giang' }, CLI);
   await addStaff(ctx, { username: 'admin', role: 'ADMIN', unitCode: null, displayName: 'Quản trị hệ thống' });
   await addStaff(ctx, { username: 'congan.camhoang', role: 'COMMUNE_POLICE', unitCode: '10897', displayName: 'Công an xã Cẩm Hoàng' });
+  await addStaff(ctx, { username: 'canbo.camgiang', role: 'COMMUNE_OFFICER', unitCode: '10888', unitDate: '2025-07-01', displayName: 'Bộ phận một cửa xã Cẩm Giang' });
   await addCitizen(ctx, {
     pin: AN.pin,
     fullName: AN.name,
@@ -179,6 +189,94 @@ describe('user trial of the filing page and its neighbours', () => {
       await resizeTo(page, PHONE);
       await expectNoSideScroll(page, PHONE);
       await shot(page, 'trial-deployments-phone.png');
+    });
+    axe.expectNone();
+  });
+
+  it('names the officer’s commune in the header and the unit a typed code stands for on the counter form, in Vietnamese and English', async () => {
+    const axe = new AxeFindings();
+    await withPage(browser, LAPTOP, async (page) => {
+      await signInStaff(page, platform.baseUrl, 'canbo.camgiang', '/services/P.000008/file');
+      const meta = page.locator('.account-meta');
+      await expect.poll(() => meta.textContent()).toBe('Cán bộ một cửa cấp xã · Xã Cẩm Giang (10888)');
+      // The receiving unit left empty: the officer's own, by name, and it takes the procedure.
+      expect(await textOf(page.locator('.filing-unit-ok'))).toBe('✓ Xã Cẩm Giang, Thành phố Hải Phòng (10888) nhận hồ sơ thủ tục này.');
+      const field = page.getByLabel('Đơn vị tiếp nhận (mã đơn vị hành chính)');
+      const note = page.locator('.filing-placement');
+      await field.fill('10903');
+      await expect.poll(() => note.textContent()).toContain('Thủ tục này chưa được triển khai tại Xã Cẩm Giàng, Thành phố Hải Phòng (10903) ngày');
+      await field.fill('31');
+      await expect.poll(() => note.textContent()).toContain('Thủ tục này chưa được triển khai tại Thành phố Hải Phòng (31) ngày');
+      await field.fill('99999');
+      await expect.poll(() => note.textContent()).toContain(`Mã 99999 không phải đơn vị hành chính đang có hiệu lực ngày ${TODAY}.`);
+      await axe.scan(page, 'counter form, unknown unit code (laptop)');
+      await note.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await screenshot(page, 'trial-unit-names-filing-laptop.png');
+      await field.fill('');
+      await page.locator('.filing-unit-ok').waitFor();
+
+      await resizeTo(page, PHONE);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.getByRole('button', { name: 'Tài khoản: Bộ phận một cửa xã Cẩm Giang' }).click();
+      const popover = page.locator('.account-popover');
+      await popover.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+      expect(await textOf(popover)).toContain('Cán bộ một cửa cấp xãXã Cẩm Giang (10888)');
+      await expectNoSideScroll(page, PHONE);
+      await axe.scan(page, 'account popover (phone)');
+      await screenshot(page, 'trial-unit-names-account-phone.png');
+      await page.keyboard.press('Escape');
+      await popover.waitFor({ state: 'hidden' });
+      await field.fill('10903');
+      await expect.poll(() => note.textContent()).toContain('Xã Cẩm Giàng, Thành phố Hải Phòng (10903)');
+      await expectNoSideScroll(page, PHONE);
+      await note.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await screenshot(page, 'trial-unit-names-filing-phone.png');
+
+      // English: the official name stays Vietnamese, as on the dossier page and the receipt.
+      await page.locator('.lang-switch .ant-segmented-item', { hasText: 'EN' }).click();
+      await page.getByLabel('Receiving unit (administrative unit code)').fill('99999');
+      await expect.poll(() => note.textContent()).toContain(`Code 99999 is not an administrative unit in force on ${TODAY}.`);
+      await resizeTo(page, LAPTOP);
+      await expect.poll(() => meta.textContent()).toBe('Commune one-stop desk · Xã Cẩm Giang (10888)');
+      await expectNoSideScroll(page, LAPTOP);
+      await shot(page, 'trial-unit-names-filing-en-laptop.png', true);
+    });
+    axe.expectNone();
+  });
+
+  it('names the unit a typed code stands for on the deployments page, and says when no unit has it today', async () => {
+    const axe = new AxeFindings();
+    await withPage(browser, PHONE, async (page) => {
+      await signInStaff(page, platform.baseUrl, 'admin', '/services/deployments');
+      const field = page.getByLabel('Mã đơn vị hành chính', { exact: true });
+      const note = page.locator('.field-unit .unit-code-note');
+      await field.fill('10888');
+      await expect.poll(() => note.textContent()).toBe('Xã Cẩm Giang, Thành phố Hải Phòng');
+      await field.fill('31');
+      await expect.poll(() => note.textContent()).toBe('Thành phố Hải Phòng');
+      // Not a whole code yet: nothing said.
+      await field.fill('1089');
+      await expect.poll(() => note.textContent()).toBe('');
+      // Xã Cẩm Hoàng's code of 2023, merged into Xã Cẩm Giang on 2025-07-01.
+      await field.fill('10897');
+      await expect.poll(() => note.textContent()).toBe(`Mã 10897 không phải đơn vị hành chính đang có hiệu lực ngày ${TODAY}.`);
+      await field.fill('99999');
+      await expect.poll(() => note.textContent()).toBe(`Mã 99999 không phải đơn vị hành chính đang có hiệu lực ngày ${TODAY}.`);
+      await expectNoSideScroll(page, PHONE);
+      await axe.scan(page, 'deployments, unknown unit code (phone)');
+      await shot(page, 'trial-unit-names-deployments-phone.png');
+
+      await page.locator('.lang-switch .ant-segmented-item', { hasText: 'EN' }).click();
+      await expect.poll(() => note.textContent()).toBe(`Code 99999 is not an administrative unit in force on ${TODAY}.`);
+      await page.getByLabel('Administrative unit code', { exact: true }).fill('10888');
+      await expect.poll(() => note.textContent()).toBe('Xã Cẩm Giang, Thành phố Hải Phòng');
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
+      await page.waitForURL((u) => u.search === '?unit=10888');
+      await page.locator('.deploy-count').waitFor();
+      expect(await note.textContent()).toBe('Xã Cẩm Giang, Thành phố Hải Phòng');
+      await resizeTo(page, LAPTOP);
+      await axe.scan(page, 'deployments in English (laptop)');
+      await shot(page, 'trial-unit-names-deployments-en-laptop.png');
     });
     axe.expectNone();
   });

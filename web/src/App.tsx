@@ -8,6 +8,8 @@ import enUS from 'antd/locale/en_US';
 import viVN from 'antd/locale/vi_VN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/vi';
+import { UnitName } from './components/UnitName.js';
+import { todayInVietnam } from './dates.js';
 import { I18nContext, initialLang, rememberLang, translator, useI18n, type I18n, type Lang, type MessageKey } from './i18n.js';
 import { CitizenPage } from './pages/CitizenPage.js';
 import { CitizensPage } from './pages/CitizensPage.js';
@@ -193,7 +195,8 @@ function Account({ compact }: { compact: boolean }) {
   const [open, setOpen] = useState(false);
   const staff = session.staff!;
   const role = t(`role.${staff.role}`);
-  const unit = staff.unitCode ? t('account.unit', { code: staff.unitCode }) : t('account.wholeSystem');
+  // The unit by name as on the date its code refers to (codes were reused in the 2025 reform).
+  const unit = staff.unitCode ? <UnitName code={staff.unitCode} at={staff.unitDate ?? todayInVietnam()} short /> : t('account.wholeSystem');
   const signOut = async () => {
     setOpen(false);
     await session.signOut();

@@ -1,4 +1,4 @@
-import { getUnit, type UnitDetailDto } from '../api.js';
+import { getUnit, problemCode, type UnitDetailDto } from '../api.js';
 import { formatPartialDate } from '../dates.js';
 import { useI18n } from '../i18n.js';
 import { useRemote } from '../useRemote.js';
@@ -16,6 +16,11 @@ function unitAt(code: string, at: string): Promise<UnitDetailDto> {
     p.catch(() => cache.delete(key));
   }
   return p;
+}
+
+/** "Xã Cẩm Giang, Thành phố Hải Phòng": the unit's name and the units it lies in. */
+export function placeName(unit: UnitDetailDto): string {
+  return [...unit.path].reverse().map((p) => p.fullName).join(', ');
 }
 
 /**
@@ -40,11 +45,32 @@ export function UnitName({ code, at, short = false }: { code: string; at: string
       <span className="number">{code}</span>
     );
   }
-  const names = unit.data ? [...unit.data.path].reverse().map((p) => p.fullName) : [];
   return (
     <>
-      {names.length > 0 && <span className="unit-place">{names.join(', ')}</span>}{' '}
+      {unit.data && <span className="unit-place">{placeName(unit.data)}</span>}{' '}
       <span className="muted">({t('record.unitAsOf', { code, date: formatPartialDate(at) })})</span>
     </>
+  );
+}
+
+/**
+ * Under a unit-code input: the unit the typed code names on `at`, with the units it lies in ("Xã
+ * Cẩm Giang, Thành phố Hải Phòng"), or that no administrative unit had that code on that day (none
+ * ever had, or it ended in a reorganisation, as 10897 Xã Cẩm Hoàng on 2025-07-01). Nothing while
+ * `code` is null (not yet a whole 2- or 5-digit code) or is being looked up. A live region: a
+ * screen reader hears the name when it appears.
+ */
+export function UnitCodeNote({ code, at }: { code: string | null; at: string }) {
+  const { t } = useI18n();
+  const unit = useRemote(code === null ? null : `${code}@${at}`, () => unitAt(code!, at));
+  let shown = null;
+  if (code !== null && !unit.loading) {
+    if (unit.data?.code === code) shown = <span className="unit-place">{placeName(unit.data)}</span>;
+    else if (problemCode(unit.error) === 'UNIT_NOT_FOUND') shown = <span className="unit-unknown">{t('unit.unknown', { code, date: formatPartialDate(at) })}</span>;
+  }
+  return (
+    <span role="status" className="unit-code-note">
+      {shown}
+    </span>
   );
 }

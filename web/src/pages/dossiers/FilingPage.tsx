@@ -30,10 +30,12 @@ import { DownloadButton } from '../../components/DownloadButton.js';
 import { FilePicker } from '../../components/FilePicker.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import { PurposeBar, PurposeDialog } from '../../components/Purpose.js';
+import { placeName } from '../../components/UnitName.js';
 import { useI18n } from '../../i18n.js';
 import { hrefOf, Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import { useRemote } from '../../useRemote.js';
+import { useSettled } from '../../useSettled.js';
 import { todayInVietnam } from '../../dates.js';
 import { getService, listServices, type Service } from '../services/api.js';
 import { formPath, getCounterPrefill, submitDossier, takeAction, uploadAttachment, type CounterPrefill, type Dossier, type Receipt, type SubmissionBody } from './api.js';
@@ -90,21 +92,6 @@ async function placementOf(code: string, service: string, today: string, ended: 
   }
   const offered = await listServices({ unit: code, on: today }, options);
   return { kind: 'ready', code, unit, deployed: offered.items.some((s) => s.code === service) };
-}
-
-/** `value` once it has not changed for `ms` (a unit code being typed is looked up once). */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
-
-/** "Xã Cẩm Giang, Thành phố Hải Phòng": the unit and the units it lies in. */
-function placeName(unit: UnitDetailDto): string {
-  return [...unit.path].reverse().map((p) => p.fullName).join(', ');
 }
 
 export type FilingMode = { kind: 'staff'; staff: StaffMeDto } | { kind: 'citizen'; account: CitizenMeDto };
@@ -634,7 +621,7 @@ function PlacementNote({ placement, service, today }: { placement: Placement; se
       <Alert
         type="error"
         showIcon
-        title={t('filing.unitMissing', { code: placement.code, date: formatDay(today) })}
+        title={t('unit.unknown', { code: placement.code, date: formatDay(today) })}
         description={placement.successors.length > 0 ? t('filing.unitSuccessors', { list: successors(placement.successors) }) : t('filing.unitChoose')}
       />
     );

@@ -10,11 +10,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { problemCode } from '../../api.js';
 import { ProblemAlert } from '../../components/ProblemAlert.js';
 import { RequireStaff } from '../../components/RequireStaff.js';
+import { UnitCodeNote } from '../../components/UnitName.js';
 import { todayInVietnam } from '../../dates.js';
 import { useI18n } from '../../i18n.js';
 import { hrefOf, navigate, useLocation } from '../../router.js';
 import { useSession } from '../../session.js';
 import { useRemote } from '../../useRemote.js';
+import { useSettled } from '../../useSettled.js';
 import { formatDay, PageHead } from '../dossiers/common.js';
 import { deploy, getDeployed, listAgencies, listServices, saveAgency, withdraw, type AgencyInput, type Service } from './api.js';
 
@@ -37,12 +39,21 @@ function Deployments() {
   const unit = UNIT.test(requested) ? requested : undefined;
   const [form] = Form.useForm<{ unit: string }>();
   useEffect(() => form.setFieldsValue({ unit: unit ?? session.staff?.unitCode ?? '' }), [form, unit, session.staff?.unitCode]);
+  // The unit the typed code names today, said under the field once the code is whole.
+  const [today] = useState(todayInVietnam);
+  const typed = useSettled((Form.useWatch('unit', form) as string | undefined)?.trim() ?? '', 300);
 
   return (
     <>
       <PageHead title={t('deploy.title')} intro={t('deploy.intro')} />
-      <Form form={form} layout="vertical" className="filters" role="search" name="deploy-unit" requiredMark={false} onFinish={(v) => navigate(hrefOf('/services/deployments', { unit: v.unit.trim() }))}>
-        <Form.Item name="unit" label={t('deploy.unit')} className="field-unit" rules={[{ required: true, pattern: UNIT, message: t('deploy.unitInvalid') }]}>
+      <Form form={form} layout="vertical" className="filters deploy-filters" role="search" name="deploy-unit" requiredMark={false} onFinish={(v) => navigate(hrefOf('/services/deployments', { unit: v.unit.trim() }))}>
+        <Form.Item
+          name="unit"
+          label={t('deploy.unit')}
+          className="field-unit"
+          rules={[{ required: true, pattern: UNIT, message: t('deploy.unitInvalid') }]}
+          extra={<UnitCodeNote code={UNIT.test(typed) ? typed : null} at={today} />}
+        >
           <Input inputMode="numeric" maxLength={5} placeholder={t('deploy.unitPlaceholder')} autoComplete="off" />
         </Form.Item>
         <Form.Item className="field-submit" label={<span aria-hidden="true">&nbsp;</span>} colon={false}>
