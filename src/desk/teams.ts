@@ -9,9 +9,10 @@
  * Every write is audited in its transaction; every read is limited to the caller's unit through
  * time (a team outside it answers 404 like a missing one).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../platform/audit/audit.js';
 import { inScope } from '../platform/auth.js';
+import { sha256Hex } from '../platform/crypto.js';
 import { nowUtc, todayInVietnam } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError, validationError, type FieldError } from '../platform/errors.js';
@@ -252,7 +253,7 @@ export async function updateMember(db: Database, caller: DeskCaller, id: number,
 
 /** SHA-256 of a feed secret: only the hash is stored. */
 export function feedTokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 /**

@@ -23,10 +23,10 @@
  * - the dossier code is `{agency code}-{yymmdd}-{sequence}` (shared/domain.md §3.4), unique per
  *   agency and day under concurrent submissions.
  */
-import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import stringify from 'safe-stable-stringify';
 import { recordAudits, type AuditActor } from '../platform/audit/audit.js';
+import { sha256Hex } from '../platform/crypto.js';
 import type { Database } from '../platform/db/database.js';
 import { GroupCommit } from '../platform/db/group-commit.js';
 import { inScope, type CitizenPrincipal, type Principal } from '../platform/auth.js';
@@ -91,7 +91,7 @@ const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,200}$/;
 
 /** SHA-256 of the canonical JSON of a request (keys sorted), for idempotency. */
 export function requestHash(input: unknown): string {
-  return createHash('sha256').update(stringify(input) ?? 'null').digest('hex');
+  return sha256Hex(stringify(input) ?? 'null');
 }
 
 /** Who an idempotency key belongs to: keys are per principal. */

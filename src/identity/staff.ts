@@ -4,14 +4,14 @@
  * the same error whether the account is missing, disabled or the password wrong, and takes as long
  * in each case. A session is a random 256-bit bearer token valid {@link SESSION_HOURS} hours.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import { AppError } from '../platform/errors.js';
 import { isIsoDate, nowUtc, todayInVietnam } from '../platform/dates.js';
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import { STAFF_ROLES, type AuthProvider, type StaffPrincipal, type StaffRole } from '../platform/auth.js';
-import { dataCipherFromEnv, type DataCipher } from '../platform/crypto.js';
+import { dataCipherFromEnv, sha256Hex, type DataCipher } from '../platform/crypto.js';
 import type { Database } from '../platform/db/database.js';
 import { Throttle } from '../platform/throttle.js';
 import { dummyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from './passwords.js';
@@ -59,7 +59,7 @@ const ROLE_LEVEL: Record<StaffRole, 'province' | 'commune' | null> = {
 };
 
 function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 export function principalOf(row: StaffRow): StaffPrincipal {

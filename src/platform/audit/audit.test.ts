@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { forEachEngine } from '../testing/engines.js';
@@ -20,6 +21,14 @@ forEachEngine(
       const s2 = await recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095009999' }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' });
       expect([s1, s2]).toEqual([1, 2]);
       expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 2 });
+    });
+
+    it('links entry 1 to the genesis hash in the documented form: sha256(prev ‖ "\\n" ‖ JSON of the fields), so chains written earlier still verify', async () => {
+      const { db } = env().t;
+      const r = (await sql<Record<string, string | number | null>>`select * from audit_log where seq = 1`.execute(db.kysely)).rows[0]!;
+      const canonical = JSON.stringify([1, r.at, 'staff', 'canbo.camhoang', '10897', '10.0.0.7', 'req-00000001', 'citizen.read', ['citizen:030095001234'], 'DOSSIER_PROCESSING', 'Hồ sơ 000.00.01.H23-230228-0001', 'record shown']);
+      expect(r.prev_hash).toBe('0'.repeat(64));
+      expect(r.hash).toBe(createHash('sha256').update('0'.repeat(64)).update('\n').update(canonical).digest('hex'));
     });
 
     it('keeps concurrent writers on one chain', async () => {

@@ -17,8 +17,8 @@
  * one transaction (group commit, {@link AuditGroupCommit}), each still answered only once its own
  * entry is committed.
  */
-import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type Migration } from 'kysely';
+import { sha256Hex } from '../crypto.js';
 import { nowUtc } from '../dates.js';
 import { insertRows, isPostgres, type Database } from '../db/database.js';
 import { GroupCommit } from '../db/group-commit.js';
@@ -157,7 +157,7 @@ function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): 
     e.seq, e.at, e.actorKind, e.actorId, e.actorUnit, e.sourceIp, e.requestId, e.action,
     e.subjects, e.purposeCode, e.purposeNote, e.summary,
   ]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+  return sha256Hex(`${prevHash}\n${canonical}`);
 }
 
 interface PendingEntry {
