@@ -23,7 +23,7 @@ import { signInStaff, staffAuthProvider } from '../src/identity/index.js';
 import { loadConfig } from '../src/platform/config.js';
 import { todayInVietnam } from '../src/platform/dates.js';
 import { SAMPLE_FORMS, validateFormData } from '../src/services/index.js';
-import { compare, mean, report, reportBelow, startServer, type Load } from './lib.js';
+import { compare, mean, report, reportBelow, serverCpuLine, startServer } from './lib.js';
 import { dossiersDb, OFFICER, OFFICER_PASSWORD, SERVICE, UNIT } from './dossiers/data.js';
 import { openBenchContext } from './population/data.js';
 
@@ -64,10 +64,9 @@ export async function dossierSubmissionBenchmark(): Promise<string[]> {
     const ratio = report('dossier-submission: POST /api/v1/dossiers (one transaction) vs bare single INSERT', mean(subject.map((l) => l.requestsPerSecond)), mean(ref.map((l) => l.requestsPerSecond)), 0.4, 'submissions/s');
     const p95 = Math.max(...subject.map((l) => l.p95 ?? Number.NaN));
     const latency = reportBelow('dossier-submission p95 latency (SQLite)', p95, 30, 'ms', `(worst of ${subject.length} rounds; p50 ${mean(subject.map((l) => l.p50)).toFixed(1)} ms, p99 ${Math.max(...subject.map((l) => l.p99)).toFixed(1)} ms; bare route p50/p95 ${mean(ref.map((l) => l.p50)).toFixed(1)}/${mean(ref.map((l) => l.p95 ?? Number.NaN)).toFixed(1)} ms)`);
-    const cpu = (loads: Load[]) => mean(loads.map((l) => l.cpuUsPerRequest ?? Number.NaN));
-    if (!Number.isNaN(cpu(ref) + cpu(subject))) {
-      console.log(`  server CPU time per request: bare route ${cpu(ref).toFixed(0)} µs, motcua ${cpu(subject).toFixed(0)} µs → throughput ratio on an idle core ≈ ${(cpu(ref) / cpu(subject)).toFixed(2)}`);
-    }
+    const cpuLine = serverCpuLine(ref, subject);
+    // Requests per second follow whatever else the machine runs; CPU time per request much less.
+    if (cpuLine) console.log(`  ${cpuLine}`);
     lines = [ratio, latency];
   } finally {
     await bare.stop();

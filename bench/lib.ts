@@ -93,6 +93,8 @@ export interface Load {
   non2xx: number;
   /** The server's CPU time per answered request, µs (when the server's CPU time is known): unlike requests per second, it hardly depends on what else the machine is running. */
   cpuUsPerRequest?: number;
+  /** Of {@link cpuUsPerRequest}, what the server's main (JavaScript) thread spent, µs; the rest is its other threads' (SQLite's checkpoint worker, libuv's pool). */
+  mainThreadCpuUsPerRequest?: number;
   /** 95th percentile of the response times, ms, from every response (autocannon's histogram has no p95). */
   p95?: number;
   /** Responses received (any status). */
@@ -145,9 +147,25 @@ export async function load(url: string, seconds: number, requests: LoadRequests 
 async function loadServer(server: RunningServer | string, seconds: number, requests: LoadRequests = {}): Promise<Load> {
   if (typeof server === 'string') return load(server, seconds, requests);
   const before = server.cpuMs();
+  const mainBefore = server.threadsCpuMs().get(server.pid ?? -1);
   const { answered, ...l } = (await load(server.url, seconds, requests)) as Load & { answered: number };
   const after = server.cpuMs();
-  return before !== undefined && after !== undefined && answered > 0 ? { ...l, cpuUsPerRequest: ((after - before) * 1000) / answered } : l;
+  const mainAfter = server.threadsCpuMs().get(server.pid ?? -1);
+  if (before === undefined || after === undefined || answered === 0) return l;
+  const main = mainBefore !== undefined && mainAfter !== undefined ? { mainThreadCpuUsPerRequest: ((mainAfter - mainBefore) * 1000) / answered } : {};
+  return { ...l, cpuUsPerRequest: ((after - before) * 1000) / answered, ...main };
+}
+
+/**
+ * "server CPU time per request: bare route … µs (main thread …), motcua … µs (main thread …) →
+ * throughput ratio on an idle core ≈ …", from loads of {@link compare} against servers of
+ * {@link startServer}; undefined when the servers' CPU time is unknown.
+ */
+export function serverCpuLine(ref: Load[], subject: Load[]): string | undefined {
+  const cpu = (loads: Load[]) => mean(loads.map((l) => l.cpuUsPerRequest ?? Number.NaN));
+  const main = (loads: Load[]) => mean(loads.map((l) => l.mainThreadCpuUsPerRequest ?? Number.NaN));
+  if (Number.isNaN(cpu(ref) + cpu(subject))) return undefined;
+  return `server CPU time per request: bare route ${cpu(ref).toFixed(0)} µs (main thread ${main(ref).toFixed(0)}), motcua ${cpu(subject).toFixed(0)} µs (main thread ${main(subject).toFixed(0)}) → throughput ratio on an idle core ≈ ${(cpu(ref) / cpu(subject)).toFixed(2)}`;
 }
 
 /**

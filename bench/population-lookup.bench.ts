@@ -14,7 +14,7 @@ import { nowUtc } from '../src/platform/dates.js';
 import { readCitizen, readerArea } from '../src/population/registry.js';
 import { UnitCache, type UnitsTables } from '../src/units/index.js';
 import { citizenByPin } from '../src/population/store.js';
-import { compare, mean, report, reportBelow, startServer, type Load } from './lib.js';
+import { compare, mean, report, reportBelow, serverCpuLine, startServer } from './lib.js';
 import { populationDb, seededRandom, staffToken } from './population/data.js';
 
 const ROWS = Number(process.env.BENCH_POPULATION_ROWS ?? 1_000_000);
@@ -48,11 +48,9 @@ export async function populationLookupBenchmark(): Promise<string[]> {
     const ratio = report('population-lookup: GET /api/v1/citizens/{pin} (audited)', mean(subject.map((l) => l.requestsPerSecond)), mean(ref.map((l) => l.requestsPerSecond)), 0.6);
     const p99 = Math.max(...subject.map((l) => l.p99));
     const latency = reportBelow('population-lookup p99 latency', p99, 10, 'ms', `(worst of ${subject.length} rounds; p50 ${mean(subject.map((l) => l.p50)).toFixed(1)} ms; bare route p50/p99 ${mean(ref.map((l) => l.p50)).toFixed(1)}/${mean(ref.map((l) => l.p99)).toFixed(1)} ms)`);
-    const cpu = (loads: Load[]) => mean(loads.map((l) => l.cpuUsPerRequest ?? Number.NaN));
-    if (!Number.isNaN(cpu(ref) + cpu(subject))) {
-      // Requests per second follow whatever else the machine runs; CPU time per request much less.
-      console.log(`  server CPU time per request: bare route ${cpu(ref).toFixed(0)} µs, motcua ${cpu(subject).toFixed(0)} µs → throughput ratio on an idle core ≈ ${(cpu(ref) / cpu(subject)).toFixed(2)}`);
-    }
+    const cpuLine = serverCpuLine(ref, subject);
+    // Requests per second follow whatever else the machine runs; CPU time per request much less.
+    if (cpuLine) console.log(`  ${cpuLine}`);
     lines = [ratio, latency];
   } finally {
     await bare.stop();
