@@ -38,6 +38,7 @@ import {
   dependantsOf,
   insertAccountEvent,
   insertUsage,
+  usageInSession,
   isUniqueViolation,
   liveAccountOf,
   phoneHeldByOther,
@@ -348,11 +349,14 @@ export interface RegistryAccessEntry {
 /**
  * The citizen's usage history (sign-ins, uses, changes; newest first, kept 5 years) and the
  * registry's access log of their own record (every read or change by anyone, from the audit
- * log). Viewing it is itself recorded in the usage history.
+ * log). Viewing it is itself recorded in the usage history, once a session: a citizen who opens the
+ * page again and again in one sign-in sees one "history viewed" line, not one a visit.
  */
 export async function myHistory(svc: EidService, p: CitizenPrincipal, page: { offset: number; limit: number }, sourceIp: string | null): Promise<{ retentionYears: number; usage: { items: UsageEntry[]; total: number }; registryAccess: { items: RegistryAccessEntry[]; total: number } }> {
   const [usage, access] = await Promise.all([usageOf(svc.k, p.accountId, page.offset, page.limit), auditEntriesFor(svc.db, { type: 'citizen', id: p.pin }, page)]);
-  await insertUsage(svc.k, { account_id: p.accountId, at: nowUtc(), action: 'history-viewed', source_ip: sourceIp, device: null, session_id: p.sessionId, detail: null });
+  if (!(await usageInSession(svc.k, p.accountId, p.sessionId, 'history-viewed'))) {
+    await insertUsage(svc.k, { account_id: p.accountId, at: nowUtc(), action: 'history-viewed', source_ip: sourceIp, device: null, session_id: p.sessionId, detail: null });
+  }
   return {
     retentionYears: USAGE_RETENTION_YEARS,
     usage: { total: usage.total, items: usage.items.map((u) => ({ at: u.at, action: u.action, sourceIp: u.source_ip, device: u.device, thisSession: u.session_id === p.sessionId, detail: u.detail })) },

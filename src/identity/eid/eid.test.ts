@@ -158,6 +158,12 @@ forEachEngine('e-ID accounts: apply, approve, activate, sign in', setup, (env) =
     expect(access).toEqual(expect.arrayContaining(['eid.application by eid:applicant', 'eid.application-read by congan.camhoang', 'eid.application-approve by congan.camhoang', `eid.activate by eid:${h.json().usage.items.length && (await call('GET', '/api/v1/eid/me', 'an')).json().id}`]));
   });
 
+  it('records viewing the history once a session, however often the page is opened', async () => {
+    for (let i = 0; i < 3; i++) expect((await call('GET', '/api/v1/eid/me/history', 'an')).statusCode).toBe(200);
+    const actions = (await call('GET', '/api/v1/eid/me/history', 'an')).json().usage.items.map((u: { action: string }) => u.action);
+    expect(actions).toEqual(['history-viewed', 'sign-in', 'sign-in', 'sign-in-failed', 'activated', 'activation-code-sent']);
+  });
+
   it('raises the account to level 2 with an in-person application sent as multipart (portrait and fingerprints)', async () => {
     const boundary = '----motcua-eid-test';
     const parts: Buffer[] = [];

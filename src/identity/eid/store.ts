@@ -735,6 +735,12 @@ export async function usageOf(db: Db, accountId: number, offset: number, limit: 
   return { items, total: Number(count.n) };
 }
 
+/** Whether the account's usage history already holds `action` from session `sessionId` (one line a session for repeated views). */
+export async function usageInSession(db: Db, accountId: number, sessionId: string, action: string): Promise<boolean> {
+  const row = await db.selectFrom('eid_usage').select('id').where('account_id', '=', accountId).where('session_id', '=', sessionId).where('action', '=', action).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Deletes usage entries older than `before` (ISO instant); answers how many. */
 export async function purgeUsage(db: Db, before: string): Promise<number> {
   const r = await db.deleteFrom('eid_usage').where('at', '<', before).executeTakeFirst();
