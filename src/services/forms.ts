@@ -10,6 +10,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { isPartialDate } from '../platform/dates.js';
 import type { FieldError } from '../platform/errors.js';
 import { fieldErrorsFromAjv } from '../platform/http/problem.js';
 import type { ServiceDefinition } from './model.js';
@@ -23,6 +24,8 @@ export const FORM_ANNOTATIONS = ['x-title-en', 'x-form', 'x-widget'] as const;
 function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
+  // As the HTTP layer's Ajv (src/platform/http/server.ts): a date of birth as registered, YYYY, YYYY-MM or a real YYYY-MM-DD.
+  ajv.addFormat('partial-date', { type: 'string', validate: isPartialDate });
   for (const k of FORM_ANNOTATIONS) ajv.addKeyword({ keyword: k, schemaType: 'string' });
   return ajv;
 }

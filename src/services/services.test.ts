@@ -73,12 +73,14 @@ describe('form validation', () => {
     const data = birthForm() as Record<string, any>;
     delete data.child.sex;
     data.child.dateOfBirth = '2025-02-30';
+    data.applicant.dateOfBirth = '1990-02-30'; // a partial date of birth (YYYY, YYYY-MM or YYYY-MM-DD) must still exist in the calendar
     data.mother.pin = '03119000123';
     data.applicant.phone = '12345';
     data.relationToChild = 'neighbour';
     data.nickname = 'Bin';
     const errors = validateFormData(birth, data).map((e) => `${e.field} ${e.code}`).sort();
     expect(errors).toEqual([
+      'data.applicant.dateOfBirth DATE_INVALID',
       'data.applicant.phone FIELD_FORMAT',
       'data.child.dateOfBirth DATE_INVALID',
       'data.child.sex FIELD_REQUIRED',

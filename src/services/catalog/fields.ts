@@ -36,7 +36,8 @@ export function date(vi: string, en: string): Json {
 
 /** A date that may be known to the year or month only (dates of birth in the registry). */
 export function partialDate(vi: string, en: string): Json {
-  return { ...label(vi, en), type: 'string', pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$', 'x-form': 'YYYY, YYYY-MM hoặc YYYY-MM-DD' };
+  // The pattern for the web form's own check as it is typed; `partial-date` (src/services/forms.ts) also refuses days the calendar does not have.
+  return { ...label(vi, en), type: 'string', format: 'partial-date', pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$', 'x-form': 'YYYY, YYYY-MM hoặc YYYY-MM-DD' };
 }
 
 /** Personal identification number (số định danh cá nhân), 12 digits (Decree 137/2015/NĐ-CP Art. 13). */
