@@ -29,6 +29,7 @@ beforeAll(async () => {
     await createStaff(ctx.db, { username, password: STAFF_PASSWORD, role, unitCode, unitDate: '2023-02-28', displayName }, { kind: 'cli', id: 'e2e' }, (c) => unitCodeExists(ctx.db.as<UnitsTables>(), c));
   }
   await addStaff(ctx, { username: 'canbo.camhoang', role: 'COMMUNE_OFFICER', unitCode: '10897', displayName: 'Bộ phận một cửa xã Cẩm Hoàng' });
+  await addStaff(ctx, { username: 'bcd06.haiduong', role: 'WORKING_GROUP', unitCode: '30', displayName: 'Tổ công tác Đề án 06 tỉnh Hải Dương' });
 });
 
 afterAll(async () => {
@@ -105,6 +106,14 @@ describe('staff sign-in with an authenticator app', () => {
       axe.expectNone();
       await submitSignIn(page, 'canbo.camhoang');
       await page.waitForURL((u) => u.pathname === '/citizens');
+    });
+  });
+
+  it('opens the dashboard for the working group when no page was asked for', async () => {
+    await withPage(browser, LAPTOP, async (page) => {
+      await page.goto(`${platform.baseUrl}/sign-in`);
+      await submitSignIn(page, 'bcd06.haiduong');
+      await page.waitForURL((u) => u.pathname === '/reports');
     });
   });
 });

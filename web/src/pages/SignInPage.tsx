@@ -49,7 +49,10 @@ export function SignInPage() {
   const next = safeNext(search.get('next'), '');
   const expired = session.state.status === 'anonymous' && session.state.expired;
 
-  const proceed = (me: StaffMeDto) => navigate(next || (me.permissions.includes('citizen.read') ? '/citizens' : '/units'));
+  // Without a page asked for: where the account's work is — the registry for those who look people
+  // up, the dashboard for the working group (which reads aggregates only), else the units browser.
+  const home = (me: StaffMeDto) => (me.permissions.includes('citizen.read') ? '/citizens' : me.permissions.includes('reports.read') ? '/reports' : '/units');
+  const proceed = (me: StaffMeDto) => navigate(next || home(me));
 
   const submit = async ({ username, password, otp }: FormValues) => {
     setBusy(true);
