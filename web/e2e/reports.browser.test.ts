@@ -136,6 +136,12 @@ describe('Project 06 dashboard', () => {
       expect(await textOf(rankingRow(page, 'Thị trấn Cẩm Giang').locator('td').nth(5))).toMatch(/^10hạng 1$/);
       await axe.scan(page, 'district dashboard');
 
+      // A commune has nothing below it to rank: the table says so.
+      await rankingRow(page, 'Xã Cẩm Hoàng').getByRole('link', { name: 'Xã Cẩm Hoàng', exact: true }).click();
+      await page.waitForURL((u) => u.searchParams.get('unit') === '10897');
+      await dashboardOf(page, 'Xã Cẩm Hoàng');
+      await page.getByText('Xã, phường là cấp thấp nhất: không có đơn vị trực thuộc để xếp hạng.').waitFor();
+
       // Back up through the breadcrumb.
       await trail.getByRole('link', { name: 'Tỉnh Hải Dương' }).click();
       await page.waitForURL((u) => !u.searchParams.has('unit'));

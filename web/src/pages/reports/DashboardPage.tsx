@@ -496,7 +496,7 @@ function Ranking({ data, view }: { data: DashboardDto; view: DashboardView }) {
         dataSource={data.ranking.rows}
         pagination={false}
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <p className="empty">{t('reports.ranking.empty')}</p> }}
+        locale={{ emptyText: <p className="empty">{t(data.unit?.level === 'commune' ? 'reports.ranking.lowest' : 'reports.ranking.empty')}</p> }}
         onRow={(r) => ({ onClick: (e) => !(e.target as HTMLElement).closest('a, button, .ant-table-column-sorters') && navigate(hrefOfUnit(r.unit.code)) })}
       />
       {data.ranking.unassigned && (
