@@ -244,6 +244,25 @@ describe('user trial of the filing page and its neighbours', () => {
     axe.expectNone();
   });
 
+  it('keeps the fields marked wrong, in the new language, when the officer switches language before correcting them', async () => {
+    await withPage(browser, LAPTOP, async (page) => {
+      await signInStaff(page, platform.baseUrl, 'canbo.camgiang', '/services/P.000008/file');
+      await page.locator('.filing-unit-ok').waitFor();
+      await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+      await page.getByText('Tờ khai còn chỗ chưa đúng; xem các ô được đánh dấu đỏ.').waitFor();
+      const marked = page.locator('.ant-form-item-explain-error');
+      await expect.poll(() => marked.count()).toBeGreaterThan(0);
+      const count = await marked.count();
+      expect(await textOf(marked.first())).toMatch(/^Vui lòng nhập “/);
+      await page.locator('.lang-switch .ant-segmented-item', { hasText: 'EN' }).click();
+      await page.getByText('Some answers need correcting; see the fields marked in red.').waitFor();
+      // The same fields stay marked, now in English.
+      await expect.poll(async () => (await marked.first().textContent()) ?? '').toMatch(/^Please fill in “/);
+      expect(await marked.count()).toBe(count);
+      expect(await page.locator('.ant-form-item-explain-error', { hasText: 'Vui lòng nhập' }).count()).toBe(0);
+    });
+  });
+
   it('names the unit a typed code stands for on the deployments page, and says when no unit has it today', async () => {
     const axe = new AxeFindings();
     await withPage(browser, PHONE, async (page) => {

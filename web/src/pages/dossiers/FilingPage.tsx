@@ -40,7 +40,7 @@ import { todayInVietnam } from '../../dates.js';
 import { getService, listServices, type Service } from '../services/api.js';
 import { formPath, getCounterPrefill, submitDossier, takeAction, uploadAttachment, type CounterPrefill, type Dossier, type Receipt, type SubmissionBody } from './api.js';
 import { ACCEPT_FILES, acceptableFile, daysLabel, formatDay, formatMoment, PageHead, randomKey, StateTag } from './common.js';
-import { fieldErrorsToForm, formData, labelOf, SchemaFields, unsupportedKeywords, type JsonSchema } from './SchemaForm.js';
+import { fieldErrorsToForm, formData, labelOf, SchemaFields, unsupportedKeywords, useErrorsAcrossLanguages, type JsonSchema } from './SchemaForm.js';
 
 type StaffChannel = 'counter' | 'on_behalf' | 'mobile';
 const STAFF_CHANNELS: readonly StaffChannel[] = ['counter', 'on_behalf', 'mobile'];
@@ -221,6 +221,8 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
     return () => controller.abort();
   }, [accountUnit, ended, intake, lang, today]);
   const [dataForm] = Form.useForm();
+  useErrorsAcrossLanguages(intake, lang);
+  useErrorsAcrossLanguages(dataForm, lang);
   const schema = service.formSchema as JsonSchema;
   const locked = useMemo(() => new Set(mode.kind === 'citizen' ? Object.keys(service.prefill) : []), [mode.kind, service.prefill]);
   // What the page knows of the registry before filing: the name on the e-ID account.
@@ -239,7 +241,10 @@ export function FilingForm({ service, mode }: { service: Service; mode: FilingMo
   const unitCode = useSettled(typedUnit || (mode.kind === 'staff' ? (mode.staff.unitCode ?? '') : ''), 300);
   const checkKey = resolved && !levelTooLow && UNIT.test(unitCode) ? `${service.code}|${unitCode}|${today}|${lang}` : null;
   const placement = useRemote(checkKey, (signal) => placementOf(unitCode, service.code, today, ended, { ...calls, signal }));
-  const current = placement.data?.code === unitCode && !placement.loading ? placement.data : undefined;
+  // The answer for the unit typed; while the same unit is checked again (the language changed), the
+  // last answer stands, so the form stays on screen with what was typed and marked instead of
+  // leaving and coming back without its errors. Another unit is never shown with the last one's answer.
+  const current = placement.data?.code === unitCode ? placement.data : undefined;
   const canFill = current ? current.kind === 'ready' && current.deployed : placement.error !== undefined && !placement.loading;
   const [sessionKey] = useState(randomKey);
   const [files, setFiles] = useState<Chosen[]>([]);

@@ -18,7 +18,7 @@
  * Fields pre-filled from the population registry (online filing by a signed-in citizen) are shown
  * locked and left out of the data: the server fills them (issue 6 §3).
  */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Button, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, type FormInstance } from 'antd';
 import type { Rule } from 'antd/es/form/index.js';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -416,6 +416,34 @@ function prune(schema: JsonSchema, v: unknown, required: boolean, path: Path, lo
       if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
       return v === null ? undefined : v;
   }
+}
+
+/**
+ * Keeps a form's marked fields in step with the UI language: the fields that showed an error when
+ * the language changed are checked again once the page is in the new one, so that their messages
+ * are in it too; an error the field's own rules do not make (the server's, from
+ * {@link fieldErrorsToForm}) stays as it was.
+ */
+export function useErrorsAcrossLanguages(form: FormInstance, lang: Lang): void {
+  const shown = useRef(lang);
+  const marked = useRef<{ name: (string | number)[]; errors: string[] }[]>([]);
+  if (shown.current !== lang) {
+    // During the render that brings the new language, before the fields re-render.
+    shown.current = lang;
+    marked.current = form.getFieldsError().filter((f) => f.errors.length > 0).map((f) => ({ name: f.name, errors: f.errors }));
+  }
+  useEffect(() => {
+    const before = marked.current;
+    marked.current = [];
+    if (before.length === 0) return;
+    void form
+      .validateFields(before.map((f) => f.name))
+      .catch(() => undefined)
+      .then(() => {
+        const lost = before.filter((f) => form.getFieldError(f.name).length === 0);
+        if (lost.length > 0) form.setFields(lost);
+      });
+  }, [lang, form]);
 }
 
 /**
