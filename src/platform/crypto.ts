@@ -18,7 +18,7 @@
  * (made on first start, mode 0600) so the demo's sealed data still opens after a restart; tests
  * (`NODE_ENV=test`) get a random key per process and a warning.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from './errors.js';
@@ -47,7 +47,7 @@ export function parseDataKey(raw: string, variable = 'MOTCUA_DATA_KEY'): Buffer 
 /** A cipher over one 32-byte key. */
 export function createDataCipher(key: Buffer): DataCipher {
   if (key.length !== KEY_BYTES) throw new Error('data key must be 32 bytes');
-  const keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  const keyId = sha256Hex(key).slice(0, 8);
   const subkeys = new Map<string, Buffer>();
   const subkey = (purpose: string) => {
     let k = subkeys.get(purpose);
@@ -147,7 +147,7 @@ export function dataCipherFromEnv(
 /**
  * SHA-256 of bytes (a string: of its UTF-8), lowercase hex: a stored image's fingerprint, a session
  * token's stored form, an audit entry's link. Node's one-shot `crypto.hash` (FIPS 180-4), which
- * spares the Hash object of `createHash` on hot paths (every request hashes its bearer token).
+ * spares the Hash object of `crypto.createHash` on hot paths (every request hashes its bearer token).
  */
 export function sha256Hex(data: Uint8Array | string): string {
   return hash('sha256', data, 'hex');

@@ -16,9 +16,10 @@
  * The provider is called in-process (Fastify's `inject`) rather than over the network: the public
  * URL behind a reverse proxy is often not reachable from the server itself, and nothing leaves it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
+import { sha256Hex } from '../platform/crypto.js';
 import { nowUtc } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
@@ -58,8 +59,6 @@ export interface Handoff {
   /** Where the page sends the browser to sign out of the single sign-on too (RP-initiated logout 1.0). */
   signOutUrl: string;
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** `next` when it is a path of this site (`/…`, not `//host` or `/\host`), else `/eid/account`. */
 export function safeNext(next: unknown): string {
@@ -193,7 +192,7 @@ export class PortalRelyingParty {
     // By client_id rather than id_token_hint: the address stays in the browser's history, the ID token should not.
     const signOutUrl = oidc.buildEndSessionUrl(config, { client_id: client.clientId, post_logout_redirect_uri: client.postLogoutUri });
     const code = randomBytes(32).toString('base64url');
-    const codeHash = sha256(code);
+    const codeHash = sha256Hex(code);
     const now = nowUtc();
     const handoff: Handoff = { token: session.token, expiresAt: session.expiresAt, signOutUrl: `${signOutUrl.pathname}${signOutUrl.search}` };
     await insertHandoff(this.db.as<PortalTables>(), { code_hash: codeHash, sealed: ssoRuntime(this.ctx).cipher.seal(Buffer.from(JSON.stringify(handoff), 'utf8'), handoffContext(codeHash)), created_at: now, expires_at: new Date(Date.parse(now) + HANDOFF_SECONDS * 1000).toISOString() }, now);
@@ -202,7 +201,7 @@ export class PortalRelyingParty {
 
   /** Claims a handoff once. Errors: PORTAL_HANDOFF_INVALID (400: unknown, used or older than two minutes). */
   async claim(code: string): Promise<Handoff> {
-    const codeHash = sha256(code);
+    const codeHash = sha256Hex(code);
     const row = await takeHandoff(this.db.as<PortalTables>(), codeHash, nowUtc());
     if (!row) throw new AppError('PORTAL_HANDOFF_INVALID');
     return JSON.parse(ssoRuntime(this.ctx).cipher.open(row.sealed, handoffContext(codeHash)).toString('utf8')) as Handoff;
