@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { Database, SAFETY_NET_PAGES } from './database.js';
+import { Database, runStatement, SAFETY_NET_PAGES, statementText } from './database.js';
 
 const require = createRequire(import.meta.url);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-db-'));
@@ -100,6 +100,39 @@ it('waits for another process’s write lock at BEGIN instead of failing a trans
     expect(messages).toEqual(['locked', 'committed']);
     expect(seen).toBe(1);
     expect((await sql<{ source: string }>`select source from batches order by id`.execute(db.kysely)).rows.map((r) => r.source)).toEqual(['cli', 'server']);
+  } finally {
+    await db.close();
+  }
+});
+
+it('runs hot statements on the SQLite handle itself, inside a transaction or alone, never inside another caller’s open transaction, and the observer sees each', async () => {
+  const db = await Database.open(`sqlite:${path.join(dir, 'direct.sqlite')}`);
+  try {
+    await sql`create table agencies (unit_code text primary key, name text not null)`.execute(db.kysely);
+    const insert = statementText('insert into agencies (unit_code, name) values (?, ?)');
+    const byUnit = statementText('select unit_code, name from agencies where unit_code = ?');
+    const seen: string[] = [];
+    db.observeQueries((e) => seen.push(`${e.level} ${e.query.sql.split(' ')[0]}`));
+    await runStatement(db.kysely, insert, ['10888', 'Trung tâm Phục vụ hành chính công xã Cẩm Giang']);
+    let committed!: () => void;
+    const open = db.transaction(async (trx) => {
+      await runStatement(trx, insert, ['10897', 'Xã Cẩm Hoàng']);
+      // The transaction sees its own row at once.
+      expect(await runStatement(trx, byUnit, ['10897'])).toEqual([{ unit_code: '10897', name: 'Xã Cẩm Hoàng' }]);
+      await new Promise<void>((r) => (committed = r));
+    });
+    while (!db.sqliteHandle!.inTransaction) await new Promise((r) => setImmediate(r));
+    // A read from outside while the transaction is open waits for its end, then sees its row.
+    let answered = false;
+    const outside = runStatement(db.kysely, byUnit, ['10897']).then((rows) => ((answered = true), rows));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    committed();
+    await open;
+    expect(await outside).toEqual([{ unit_code: '10897', name: 'Xã Cẩm Hoàng' }]);
+    // A failing statement reaches its caller as better-sqlite3 raised it, and the observer as an error.
+    await expect(runStatement(db.kysely, insert, ['10888', 'again'])).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(seen).toEqual(['query insert', 'query begin', 'query insert', 'query select', 'query commit', 'query select', 'error insert']);
   } finally {
     await db.close();
   }
