@@ -115,7 +115,7 @@ forEachEngine(
 forEachEngine(
   'indicator counters written before 0004_platform_indicator_counts_sqlite_keyed',
   async (t) => {
-    const { '0004_platform_indicator_counts_sqlite_keyed': keyed, ...before } = rollupMigrations;
+    const { '0004_platform_indicator_counts_sqlite_keyed': keyed, '0006_platform_indicator_counts_one_index': _later, ...before } = rollupMigrations;
     await migrateToLatest(t.db, before);
     // Xã Cẩm Hoàng (10897), February 2023, counted under the first layout.
     await countIndicator(t.db.kysely, { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-27', dims: { channel: 'campaign', level: '2' }, delta: 4 });
@@ -139,6 +139,37 @@ forEachEngine(
       const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where tbl_name = 'indicator_counts' order by name`.execute(env().t.db.kysely);
       expect(rows.map((r) => r.name)).toEqual(['indicator_counts', 'indicator_counts_unit']);
       expect(rows[0]!.sql).toMatch(/without rowid$/);
+    });
+  },
+);
+
+forEachEngine(
+  'indicator counters after 0006_platform_indicator_counts_one_index',
+  async (t) => {
+    const { '0006_platform_indicator_counts_one_index': oneIndex, ...before } = rollupMigrations;
+    await migrateToLatest(t.db, before);
+    // Xã Cẩm Giang (10888) and Xã Cẩm Hoàng (10897), July 2025, counted while the unit index was there.
+    await countIndicator(t.db.kysely, { indicator: 'dossiers.received', unitCode: '10888', day: '2025-07-01', dims: { channel: 'online', sector: 'police' }, delta: 3 });
+    await countIndicator(t.db.kysely, { indicator: 'dossiers.received', unitCode: '10897', day: '2025-07-01', dims: { channel: 'counter', sector: 'police' } });
+    await migrateToLatest(t.db, { ...before, '0006_platform_indicator_counts_one_index': oneIndex! });
+    return {};
+  },
+  (env, engine) => {
+    it('keeps only the key of the counter rows', async () => {
+      const db = env().t.db.kysely;
+      const names =
+        engine === 'sqlite'
+          ? (await sql<{ name: string }>`select name from sqlite_master where tbl_name = 'indicator_counts' and type = 'index' order by name`.execute(db)).rows.map((r) => r.name)
+          : (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'indicator_counts' and schemaname = current_schema() order by indexname`.execute(db)).rows.map((r) => r.name);
+      // SQLite: a WITHOUT ROWID table's key is the table itself (no index row); PostgreSQL: the primary key's index.
+      expect(names).toEqual(engine === 'sqlite' ? [] : ['indicator_counts_pk']);
+    });
+
+    it("reads one unit's counters by the key and goes on counting into the same rows", async () => {
+      const db = env().t.db.kysely;
+      await countIndicator(db, { indicator: 'dossiers.received', unitCode: '10888', day: '2025-07-01', dims: { sector: 'police', channel: 'online' } });
+      expect(await readIndicator(db, { indicator: 'dossiers.received', from: '2025-07-01', to: '2025-07-31', unitCodes: ['10888'] })).toEqual([{ unitCode: '10888', day: '2025-07-01', dims: { channel: 'online', sector: 'police' }, count: 4 }]);
+      expect(await readIndicator(db, { indicator: 'dossiers.received', from: '2025-07-01', to: '2025-07-01', unitCodes: ['10897'] })).toEqual([{ unitCode: '10897', day: '2025-07-01', dims: { channel: 'counter', sector: 'police' }, count: 1 }]);
     });
   },
 );
