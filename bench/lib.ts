@@ -53,6 +53,20 @@ function threadsCpuMs(pid: number | undefined): Map<number, number> {
   return out;
 }
 
+/**
+ * CPU time the calling thread has run so far, in µs (/proc/thread-self/schedstat, first field, in
+ * ns: sched-stats.rst of the Linux kernel); undefined where /proc does not have it. Unlike
+ * `process.cpuUsage()` it leaves out the process's other threads (V8's garbage collector helpers,
+ * the WAL checkpoint worker), whose work lands in whichever round happens to be timed.
+ */
+export function threadCpuUs(): number | undefined {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `script` (TypeScript, via tsx) which must print `LISTENING <port>` once ready. */
 export function startServer(script: string, env: Record<string, string> = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
