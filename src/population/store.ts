@@ -10,7 +10,7 @@
  */
 import { CompiledQuery, sql, type Generated, type Kysely, type Migration, type SelectQueryBuilder } from 'kysely';
 import { withIdColumn } from '../platform/db/migrations.js';
-import { insertRows, isPostgres } from '../platform/db/database.js';
+import { insertRows, isPostgres, runStatement, statementText } from '../platform/db/database.js';
 
 export interface CitizenRow {
   pin: string;
@@ -261,19 +261,14 @@ export async function nameWordsStartingWith(db: Db, prefix: string): Promise<str
   return r.rows.length > MAX_PREFIX_WORDS ? null : r.rows.map((w) => w.word);
 }
 
-const byPinSql = new WeakMap<Db, string>();
+const CITIZEN_BY_PIN = statementText('select * from citizens where pin = ?');
 /**
- * One citizen by identification number. The hottest read of the registry (every lookup): its SQL
- * is built once per connection handle and reused with the number as its only parameter, which
- * spares the query builder's work on every call.
+ * One citizen by identification number. The hottest read of the registry (every lookup): its
+ * text is built once ({@link statementText}) and run by {@link runStatement}, which spares the
+ * query builder's work and, on SQLite, Kysely's executor on every call.
  */
 export async function citizenByPin(db: Db, pin: string): Promise<CitizenRow | undefined> {
-  let text = byPinSql.get(db);
-  if (text === undefined) {
-    text = db.selectFrom('citizens').selectAll().where('pin', '=', pin).compile().sql;
-    byPinSql.set(db, text);
-  }
-  return (await db.executeQuery<CitizenRow>(CompiledQuery.raw(text, [pin]))).rows[0];
+  return (await runStatement<CitizenRow>(db, CITIZEN_BY_PIN, [pin]))[0];
 }
 
 export async function citizenByRef(db: Db, ref: string): Promise<CitizenRow | undefined> {

@@ -20,7 +20,7 @@
 import { CompiledQuery, sql, type Kysely, type Migration } from 'kysely';
 import { sha256Hex } from '../crypto.js';
 import { nowUtc } from '../dates.js';
-import { insertRows, isPostgres, type Database } from '../db/database.js';
+import { insertRows, isPostgres, runStatement, statementText, type Database } from '../db/database.js';
 import { GroupCommit } from '../db/group-commit.js';
 
 export type ActorKind = 'staff' | 'citizen' | 'system' | 'cli';
@@ -174,7 +174,7 @@ interface PendingEntry {
 async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]): Promise<number[]> {
   const postgres = isPostgres(db);
   // Take the head: the row lock (PostgreSQL) orders concurrent writers; SQLite holds the write lock.
-  const [head] = (await db.executeQuery<{ seq: number; hash: string }>(CompiledQuery.raw(postgres ? TAKE_HEAD_PG : TAKE_HEAD_SQLITE, [entries.length]))).rows;
+  const [head] = await runStatement<{ seq: number; hash: string }>(db, TAKE_HEAD, [entries.length]);
   if (!head) throw new Error('audit_head row missing');
   let seq = Number(head.seq) - entries.length;
   let prev = head.hash;
@@ -220,14 +220,12 @@ async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]):
   // Statement texts built once (reads write a few rows each, all the time); 14 and 2 parameters a row.
   await insertRows(db, 'audit_log', AUDIT_LOG_COLUMNS, rows, { perStatement: 100, types: { seq: 'bigint' }, rememberUpTo: 32 });
   await insertRows(db, 'audit_subjects', ['subject', 'seq'], subjectRows, { perStatement: 1000, types: { seq: 'bigint' }, rememberUpTo: 32 });
-  await db.executeQuery(CompiledQuery.raw(postgres ? SET_HEAD_PG : SET_HEAD_SQLITE, [prev]));
+  await runStatement(db, SET_HEAD, [prev]);
   return rows.map((r) => r.seq);
 }
 
-const TAKE_HEAD_SQLITE = 'update audit_head set seq = seq + ? where id = 1 returning seq, hash';
-const TAKE_HEAD_PG = 'update audit_head set seq = seq + $1 where id = 1 returning seq, hash';
-const SET_HEAD_SQLITE = 'update audit_head set hash = ? where id = 1';
-const SET_HEAD_PG = 'update audit_head set hash = $1 where id = 1';
+const TAKE_HEAD = statementText('update audit_head set seq = seq + ? where id = 1 returning seq, hash');
+const SET_HEAD = statementText('update audit_head set hash = ? where id = 1');
 const AUDIT_LOG_COLUMNS = [
   'seq', 'at', 'actor_kind', 'actor_id', 'actor_unit', 'source_ip', 'request_id', 'action', 'subjects', 'purpose_code', 'purpose_note', 'summary', 'prev_hash', 'hash',
 ] as const satisfies readonly (keyof AuditTables['audit_log'])[];
