@@ -18,7 +18,10 @@ describe('working days', () => {
   });
 
   it('counts from the next working day after the 15:00 cut-off, in Vietnam time', () => {
-    expect(cal.deadline('2024-02-07T15:30:00+07:00', 3)).toMatchObject({ movedToNextWorkingDay: true, startDate: '2024-02-15', dueDate: '2024-02-20' });
+    const late = cal.deadline('2024-02-07T15:30:00+07:00', 3);
+    expect(late).toMatchObject({ movedToNextWorkingDay: true, startDate: '2024-02-15', dueDate: '2024-02-20' });
+    // The Tết days that moved day 0 are listed with the weekend after it.
+    expect(dates(late.skipped)).toEqual(['2024-02-08', '2024-02-09', '2024-02-10', '2024-02-11', '2024-02-12', '2024-02-13', '2024-02-14', '2024-02-17', '2024-02-18']);
     // 20:00 UTC on the 6th is 03:00 on the 7th in Vietnam.
     expect(cal.deadline('2024-02-06T20:00:00Z', 0)).toMatchObject({ receivedDate: '2024-02-07', startDate: '2024-02-07', dueDate: '2024-02-07' });
     expect(cal.deadline('2024-02-07T14:59:00+07:00', 0, '15:00').dueDate).toBe('2024-02-07');
@@ -38,7 +41,10 @@ describe('working days', () => {
   });
 
   it('starts a dossier received on a Sunday on Monday', () => {
-    expect(cal.deadline('2025-04-06T10:00:00+07:00', 2)).toMatchObject({ receivedDate: '2025-04-06', movedToNextWorkingDay: true, startDate: '2025-04-08', dueDate: '2025-04-10' });
+    const d = cal.deadline('2025-04-06T10:00:00+07:00', 2);
+    expect(d).toMatchObject({ receivedDate: '2025-04-06', movedToNextWorkingDay: true, startDate: '2025-04-08', dueDate: '2025-04-10' });
+    // The Sunday of receipt and Hùng Kings Commemoration Day (10th of the 3rd lunar month: Monday 7 April 2025).
+    expect(d.skipped.map((s) => `${s.date} ${s.basis}`)).toEqual(['2025-04-06 weekend', '2025-04-07 statutory']);
   });
 
   it('computes a year with no published schedule by rule: Tết 2027 on a Saturday gives substitute days', () => {

@@ -26,7 +26,10 @@ export interface Deadline {
   startDate: string;
   workingDays: number;
   dueDate: string;
-  /** Days not counted between day 0 and the due date, with their reasons. */
+  /**
+   * Days not counted between receipt and the due date, with their reasons, in date order: the
+   * days off that moved day 0 (the day of receipt itself when it is one) and those after day 0.
+   */
   skipped: DayReason[];
 }
 
@@ -98,6 +101,11 @@ export class WorkingCalendar {
     const moved = late || !this.isWorkingDay(receivedDate);
     const startDate = moved ? this.nextWorkingDay(receivedDate) : receivedDate;
     const skipped: DayReason[] = [];
+    // A slip that moves day 0 past a weekend or Tết says why (the cut-off alone is `movedToNextWorkingDay`).
+    for (let day = receivedDate; day < startDate; day = Temporal.PlainDate.from(day).add({ days: 1 }).toString()) {
+      const r = this.reason(day);
+      if (r) skipped.push(r);
+    }
     let d = startDate;
     for (let counted = 0; counted < workingDays; ) {
       d = Temporal.PlainDate.from(d).add({ days: 1 }).toString();
