@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { migrateToLatest } from './db/migrations.js';
 import { forEachEngine } from './testing/engines.js';
-import { coarseDims, countIndicator, DAY_COLUMNS, dimsKey, fillMonthCounts, readIndicator, rollupMigrations } from './rollups.js';
+import type { Database } from './db/database.js';
+import { coarseDims, countIndicator, DAY_COLUMNS, dimsKey, fillMonthCounts, readIndicator, rollupMigrations, type IndicatorCount } from './rollups.js';
 
 it('writes breakdowns in one canonical order', () => {
   expect(dimsKey({ level: '2', channel: 'campaign' })).toBe('channel=campaign;level=2');
@@ -112,17 +113,27 @@ forEachEngine(
   },
 );
 
+/**
+ * A set-up: the roll-up migrations but `later` (in order), `counts` written, then the rest
+ * migrated in their order (the first of `later` first), as on a database updated after counting.
+ */
+function countedBefore(later: readonly string[], counts: readonly IndicatorCount[]) {
+  return async (t: { db: Database }) => {
+    const before = Object.fromEntries(Object.entries(rollupMigrations).filter(([name]) => !later.includes(name)));
+    await migrateToLatest(t.db, before);
+    for (const c of counts) await countIndicator(t.db.kysely, c);
+    await migrateToLatest(t.db, { ...before, [later[0]!]: rollupMigrations[later[0]!]! });
+    return {};
+  };
+}
+
 forEachEngine(
   'indicator counters written before 0004_platform_indicator_counts_sqlite_keyed',
-  async (t) => {
-    const { '0004_platform_indicator_counts_sqlite_keyed': keyed, '0006_platform_indicator_counts_one_index': _later, ...before } = rollupMigrations;
-    await migrateToLatest(t.db, before);
-    // Xã Cẩm Hoàng (10897), February 2023, counted under the first layout.
-    await countIndicator(t.db.kysely, { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-27', dims: { channel: 'campaign', level: '2' }, delta: 4 });
-    await countIndicator(t.db.kysely, { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-28', dims: { channel: 'online', level: '1' } });
-    await migrateToLatest(t.db, { ...before, '0004_platform_indicator_counts_sqlite_keyed': keyed! });
-    return {};
-  },
+  // Xã Cẩm Hoàng (10897), February 2023, counted under the first layout (0006 comes after it).
+  countedBefore(['0004_platform_indicator_counts_sqlite_keyed', '0006_platform_indicator_counts_one_index'], [
+    { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-27', dims: { channel: 'campaign', level: '2' }, delta: 4 },
+    { indicator: 'eid.applications', unitCode: '10897', day: '2023-02-28', dims: { channel: 'online', level: '1' } },
+  ]),
   (env, engine) => {
     it('keeps every counter and goes on counting into the same rows', async () => {
       const db = env().t.db.kysely;
@@ -145,15 +156,11 @@ forEachEngine(
 
 forEachEngine(
   'indicator counters after 0006_platform_indicator_counts_one_index',
-  async (t) => {
-    const { '0006_platform_indicator_counts_one_index': oneIndex, ...before } = rollupMigrations;
-    await migrateToLatest(t.db, before);
-    // Xã Cẩm Giang (10888) and Xã Cẩm Hoàng (10897), July 2025, counted while the unit index was there.
-    await countIndicator(t.db.kysely, { indicator: 'dossiers.received', unitCode: '10888', day: '2025-07-01', dims: { channel: 'online', sector: 'police' }, delta: 3 });
-    await countIndicator(t.db.kysely, { indicator: 'dossiers.received', unitCode: '10897', day: '2025-07-01', dims: { channel: 'counter', sector: 'police' } });
-    await migrateToLatest(t.db, { ...before, '0006_platform_indicator_counts_one_index': oneIndex! });
-    return {};
-  },
+  // Xã Cẩm Giang (10888) and Xã Cẩm Hoàng (10897), July 2025, counted while the unit index was there.
+  countedBefore(['0006_platform_indicator_counts_one_index'], [
+    { indicator: 'dossiers.received', unitCode: '10888', day: '2025-07-01', dims: { channel: 'online', sector: 'police' }, delta: 3 },
+    { indicator: 'dossiers.received', unitCode: '10897', day: '2025-07-01', dims: { channel: 'counter', sector: 'police' } },
+  ]),
   (env, engine) => {
     it('keeps only the key of the counter rows', async () => {
       const db = env().t.db.kysely;
