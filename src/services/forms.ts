@@ -10,6 +10,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { Temporal } from 'temporal-polyfill';
 import { isPartialDate } from '../platform/dates.js';
 import type { FieldError } from '../platform/errors.js';
 import { fieldErrorsFromAjv } from '../platform/http/problem.js';
@@ -27,7 +28,40 @@ function newAjv(): Ajv2020 {
   // As the HTTP layer's Ajv (src/platform/http/server.ts): a date of birth as registered, YYYY, YYYY-MM or a real YYYY-MM-DD.
   ajv.addFormat('partial-date', { type: 'string', validate: isPartialDate });
   for (const k of FORM_ANNOTATIONS) ajv.addKeyword({ keyword: k, schemaType: 'string' });
+  ajv.addKeyword({
+    keyword: 'x-on-or-after',
+    schemaType: 'object',
+    metaSchema: { type: 'object', properties: { field: { type: 'string', minLength: 1 }, maxMonths: { type: 'integer', minimum: 1 } }, required: ['field'], additionalProperties: false },
+    errors: true,
+    validate: onOrAfter,
+  });
   return ajv;
+}
+
+/** `2025-10` → the same text; compares two dates, full or partial, on the precision they share. */
+function comparePartial(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  const x = a.slice(0, n);
+  const y = b.slice(0, n);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * `x-on-or-after: {field, maxMonths?}` on a date field: the end of a period is not before the
+ * date of its sibling `field` (compared on the precision both have, for partial dates) and, with
+ * `maxMonths`, not after that date plus so many months (Temporal, end of month kept: 31 Dec + 2
+ * months is 28/29 Feb). Nothing is said when either date is missing or malformed: `required` and
+ * `format` report those. Error params: `{ min, max? }` (FIELD_OUT_OF_RANGE in the HTTP layer).
+ */
+function onOrAfter(this: unknown, rule: { field: string; maxMonths?: number }, data: unknown, _schema?: unknown, cxt?: { parentData: unknown }): boolean {
+  const self = onOrAfter as unknown as { errors?: object[] };
+  self.errors = [];
+  const start = (cxt?.parentData as Record<string, unknown> | undefined)?.[rule.field];
+  if (typeof data !== 'string' || typeof start !== 'string' || !isPartialDate(data) || !isPartialDate(start)) return true;
+  const max = rule.maxMonths !== undefined && start.length === 10 ? Temporal.PlainDate.from(start).add({ months: rule.maxMonths }).toString() : undefined;
+  if (comparePartial(data, start) >= 0 && (max === undefined || comparePartial(data, max) <= 0)) return true;
+  self.errors.push({ keyword: 'x-on-or-after', params: { min: start, ...(max && { max }) }, message: max ? `must be between ${start} and ${max}` : `must not be before ${start}` });
+  return false;
 }
 
 const ajv = newAjv();

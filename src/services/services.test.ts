@@ -108,6 +108,27 @@ describe('form validation', () => {
     const errors = validateFormData(temp, { applicant: birthForm().applicant, temporaryResidence: { unitCode: 10888, addressLine: '' }, from: '2025-10-01', until: '2025-13-01', ground: 'own_home' });
     expect(errors.map((e) => `${e.field} ${e.code}`).sort()).toEqual(['data.temporaryResidence.addressLine FIELD_TOO_SHORT', 'data.temporaryResidence.unitCode FIELD_TYPE', 'data.until DATE_INVALID']);
   });
+
+  it('refuses the end of a period before its start, and a temporary residence beyond two years (Law on Residence 2020 Art. 27)', () => {
+    const temp = byCode('1.004194');
+    const residence = (from: string, until: string) => validateFormData(temp, { ...(SAMPLE_FORMS['1.004194'] as Record<string, unknown>), from, until });
+    expect(residence('2025-10-01', '2027-10-01')).toEqual([]);
+    expect(residence('2025-10-01', '2025-09-30')).toEqual([{ field: 'data.until', code: 'FIELD_OUT_OF_RANGE', params: { expected: '2025-10-01–2027-10-01' } }]);
+    expect(residence('2025-10-01', '2027-10-02')).toEqual([{ field: 'data.until', code: 'FIELD_OUT_OF_RANGE', params: { expected: '2025-10-01–2027-10-01' } }]);
+    // Two years from 31 December end on the last day of the month.
+    expect(residence('2025-12-31', '2028-01-01')).toEqual([{ field: 'data.until', code: 'FIELD_OUT_OF_RANGE', params: { expected: '2025-12-31–2027-12-31' } }]);
+    // A start that is itself wrong is reported once, as itself.
+    expect(residence('2025-02-30', '2024-01-01')).toEqual([{ field: 'data.from', code: 'DATE_INVALID', params: { value: '2025-02-30' } }]);
+
+    const lodging = byCode('2.001159');
+    expect(validateFormData(lodging, { ...(SAMPLE_FORMS['2.001159'] as Record<string, unknown>), from: '2026-11-30', until: '2026-11-29' })).toEqual([{ field: 'data.until', code: 'FIELD_OUT_OF_RANGE', params: { expected: '≥ 2026-11-30' } }]);
+
+    // Partial dates compare on the precision both have: "2009" ends before "2010-05", "2010" does not.
+    const record = byCode(BUILTIN_CATALOG.find((e) => JSON.stringify(e.formSchema).includes('residenceHistory'))!.code);
+    const history = (until: string) => validateFormData(record, { ...(SAMPLE_FORMS[record.code] as Record<string, unknown>), residenceHistory: [{ from: '2010-05', until, place: 'Thôn Phú Lộc, xã Cẩm Giang' }] });
+    expect(history('2010')).toEqual([]);
+    expect(history('2009')).toEqual([{ field: 'data.residenceHistory.0.until', code: 'FIELD_OUT_OF_RANGE', params: { expected: '≥ 2010-05' } }]);
+  });
 });
 
 async function platformWithStaff(t: Parameters<typeof startTestPlatform>[0]) {

@@ -261,7 +261,18 @@ describe('public services and dossiers', () => {
       await place.getByLabel('Xã, phường, đặc khu').fill('10888');
       await place.getByLabel('Số nhà, đường, thôn, tổ dân phố').fill('Phòng 3, số 8, thôn Phú Lộc');
       await pickDate(page.getByLabel('Tạm trú từ ngày'), '01/12/2026');
+      // The end of the stay: not before its start, at most two years after it (Law on Residence 2020 Art. 27).
+      await pickDate(page.getByLabel('Đến ngày (tối đa 02 năm)'), '30/11/2026');
+      await page.getByText('Không được trước ngày 01/12/2026.').waitFor();
+      await pickDate(page.getByLabel('Đến ngày (tối đa 02 năm)'), '02/12/2028');
+      await page.getByText('Không được sau ngày 01/12/2028 (tối đa 24 tháng).').waitFor();
+      for (const [viewport, name] of [[PHONE, 'phone'], [LAPTOP, 'laptop']] as const) {
+        await page.setViewportSize(viewport);
+        await page.getByLabel('Tạm trú từ ngày').scrollIntoViewIfNeeded();
+        await screenshot(page, `dossiers-filing-period-${name}.png`);
+      }
       await pickDate(page.getByLabel('Đến ngày (tối đa 02 năm)'), '30/11/2027');
+      await expect.poll(() => page.getByText('Không được sau ngày 01/12/2028').count()).toBe(0);
       await choose(page, page.getByLabel('Căn cứ đăng ký'), 'Thuê, mượn, ở nhờ');
       await page.getByLabel('Làm việc', { exact: true }).check();
       await page.getByLabel('Chủ hộ / chủ sở hữu đã đồng ý').check();

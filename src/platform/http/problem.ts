@@ -102,6 +102,12 @@ export function fieldErrorsFromAjv(context: string, errors: AjvErrorLike[]): Fie
         out.push({ field: fieldPath(context, e.instancePath), code: 'FIELD_OUT_OF_RANGE', params: { expected: `${min}–${max}` } });
         break;
       }
+      case 'x-on-or-after': {
+        // The end of a period before its start, or beyond its longest term (src/services/forms.ts).
+        const { min, max } = e.params as { min: string; max?: string };
+        out.push({ field: fieldPath(context, e.instancePath), code: 'FIELD_OUT_OF_RANGE', params: { expected: max ? `${min}–${max}` : `≥ ${min}` } });
+        break;
+      }
       case 'enum':
         out.push({
           field: fieldPath(context, e.instancePath),

@@ -30,14 +30,23 @@ export function longText(vi: string, en: string, maxLength = 2000): Json {
   return text(vi, en, maxLength, { 'x-widget': 'textarea' });
 }
 
-export function date(vi: string, en: string): Json {
-  return { ...label(vi, en), type: 'string', format: 'date', 'x-form': 'YYYY-MM-DD' };
+/**
+ * The end of a period given by a sibling field (`x-on-or-after`, checked by src/services/forms.ts):
+ * not before the sibling's date and, with `maxMonths`, not later than that many months after it.
+ */
+export interface OnOrAfter {
+  field: string;
+  maxMonths?: number;
+}
+
+export function date(vi: string, en: string, onOrAfter?: OnOrAfter): Json {
+  return { ...label(vi, en), type: 'string', format: 'date', 'x-form': 'YYYY-MM-DD', ...(onOrAfter && { 'x-on-or-after': onOrAfter }) };
 }
 
 /** A date that may be known to the year or month only (dates of birth in the registry). */
-export function partialDate(vi: string, en: string): Json {
+export function partialDate(vi: string, en: string, onOrAfter?: OnOrAfter): Json {
   // The pattern for the web form's own check as it is typed; `partial-date` (src/services/forms.ts) also refuses days the calendar does not have.
-  return { ...label(vi, en), type: 'string', format: 'partial-date', pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$', 'x-form': 'YYYY, YYYY-MM hoặc YYYY-MM-DD' };
+  return { ...label(vi, en), type: 'string', format: 'partial-date', pattern: '^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$', 'x-form': 'YYYY, YYYY-MM hoặc YYYY-MM-DD', ...(onOrAfter && { 'x-on-or-after': onOrAfter }) };
 }
 
 /** Personal identification number (số định danh cá nhân), 12 digits (Decree 137/2015/NĐ-CP Art. 13). */

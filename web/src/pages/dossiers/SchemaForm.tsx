@@ -34,6 +34,8 @@ export interface JsonSchema {
   'x-title-en'?: string;
   'x-form'?: string;
   'x-widget'?: string;
+  /** The end of a period: not before the sibling field's date, nor more than `maxMonths` after it (src/services/catalog/fields.ts). */
+  'x-on-or-after'?: { field: string; maxMonths?: number };
   description?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -52,7 +54,7 @@ export interface JsonSchema {
 }
 
 export const SUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
-  '$schema', 'type', 'title', 'x-title-en', 'x-form', 'x-widget', 'description', 'properties', 'required', 'additionalProperties',
+  '$schema', 'type', 'title', 'x-title-en', 'x-form', 'x-widget', 'x-on-or-after', 'description', 'properties', 'required', 'additionalProperties',
   'enum', 'const', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'items', 'minItems', 'maxItems',
 ]);
 
@@ -191,9 +193,11 @@ function RegistryLeaf({ registryValue, ...leaf }: LeafProps & { registryValue: s
 }
 
 /** A field holding one value (text, number, date, choice, check box), with its hints. */
-function Leaf({ ctx, name, schema, required, optionalGroup, label, registry }: LeafProps & { registry: boolean }): ReactNode {
+function Leaf({ ctx, name, abs, schema, required, optionalGroup, label, registry }: LeafProps & { registry: boolean }): ReactNode {
   const { lang, t } = ctx;
-  const rules = rulesOf(ctx, schema, required, optionalGroup, label);
+  const rules = rulesOf(ctx, schema, required, optionalGroup, label, abs);
+  // The end of a period is checked again when its start changes.
+  const startOf = schema['x-on-or-after'] ? [[...abs.slice(0, -1), schema['x-on-or-after'].field]] : undefined;
   const markRequired = required && optionalGroup === null;
   const formatHint = schema['x-form'] && schema.format !== 'date' ? t('filing.formatHint', { form: formHint(schema['x-form'], lang) }) : undefined;
   // Filled at the counter from the registry (and still the registry's value): said under the field, which stays editable.
@@ -247,6 +251,7 @@ function Leaf({ ctx, name, schema, required, optionalGroup, label, registry }: L
         name={name}
         label={label}
         rules={rules}
+        dependencies={startOf}
         required={markRequired}
         extra={hint}
         className={itemClass}
@@ -272,7 +277,7 @@ function Leaf({ ctx, name, schema, required, optionalGroup, label, registry }: L
       <Input maxLength={schema.maxLength} autoComplete="off" />
     );
   return (
-    <Form.Item name={name} label={label} rules={rules} required={markRequired} extra={hint} className={itemClass}>
+    <Form.Item name={name} label={label} rules={rules} dependencies={startOf} required={markRequired} extra={hint} className={itemClass}>
       {input}
     </Form.Item>
   );
@@ -290,10 +295,31 @@ function itemsHint(t: Translate, schema: JsonSchema): string | undefined {
   return min > 0 ? t('filing.itemsRange', { min, max }) : t('filing.itemsMax', { max });
 }
 
+/** A full or partial date as the page shows it: 01/12/2026, 05/2010, 2010. */
+function shownDate(d: string): string {
+  if (d.length === 10) return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+  return d.length === 7 ? `${d.slice(5, 7)}/${d.slice(0, 4)}` : d;
+}
+
 /** Validation rules of a field from its schema (the messages name the rule, the label is beside the field). */
-function rulesOf(ctx: Ctx, schema: JsonSchema, required: boolean, optionalGroup: Path | null, label: string): Rule[] {
+function rulesOf(ctx: Ctx, schema: JsonSchema, required: boolean, optionalGroup: Path | null, label: string, abs: Path): Rule[] {
   const { t, form } = ctx;
   const rules: Rule[] = [];
+  const period = schema['x-on-or-after'];
+  if (period) {
+    // As the server's check (src/services/forms.ts): partial dates compared on the precision both have.
+    rules.push({
+      validator: async (_, v: unknown) => {
+        const start: unknown = form.getFieldValue([...abs.slice(0, -1), period.field]);
+        if (typeof v !== 'string' || typeof start !== 'string' || !v || !start) return;
+        const n = Math.min(v.length, start.length);
+        if (v.slice(0, n) < start.slice(0, n)) throw new Error(t('filing.notBefore', { date: shownDate(start) }));
+        if (period.maxMonths === undefined || start.length !== 10) return;
+        const last = dayjs(start).add(period.maxMonths, 'month').format('YYYY-MM-DD');
+        if (v.slice(0, 10) > last) throw new Error(t('filing.notAfter', { date: shownDate(last), months: period.maxMonths }));
+      },
+    });
+  }
   if (required) {
     rules.push({
       validator: async (_, v: unknown) => {
