@@ -17,7 +17,7 @@
  * one transaction (group commit, {@link AuditGroupCommit}), each still answered only once its own
  * entry is committed.
  */
-import { CompiledQuery, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import { sha256Hex } from '../crypto.js';
 import { nowUtc } from '../dates.js';
 import { insertRows, isPostgres, runStatement, statementText, type Database } from '../db/database.js';
@@ -172,7 +172,6 @@ interface PendingEntry {
  * inserts and the head's hash set once. Returns their sequence numbers.
  */
 async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]): Promise<number[]> {
-  const postgres = isPostgres(db);
   // Take the head: the row lock (PostgreSQL) orders concurrent writers; SQLite holds the write lock.
   const [head] = await runStatement<{ seq: number; hash: string }>(db, TAKE_HEAD, [entries.length]);
   if (!head) throw new Error('audit_head row missing');
