@@ -10,7 +10,7 @@
  * Everything in Vietnam time.
  */
 import { Temporal } from 'temporal-polyfill';
-import { VIETNAM_TIME_ZONE } from '../platform/dates.js';
+import { addDays, VIETNAM_TIME_ZONE } from '../platform/dates.js';
 import type { CalendarEntry, DayReason } from './model.js';
 import { assertCalendarYear, statutoryHolidays } from './rules.js';
 
@@ -100,12 +100,8 @@ export class WorkingCalendar {
     const late = Temporal.PlainTime.compare(zdt.toPlainTime(), Temporal.PlainTime.from(cutoff)) >= 0;
     const moved = late || !this.isWorkingDay(receivedDate);
     const startDate = moved ? this.nextWorkingDay(receivedDate) : receivedDate;
-    const skipped: DayReason[] = [];
     // A slip that moves day 0 past a weekend or Tết says why (the cut-off alone is `movedToNextWorkingDay`).
-    for (let day = receivedDate; day < startDate; day = Temporal.PlainDate.from(day).add({ days: 1 }).toString()) {
-      const r = this.reason(day);
-      if (r) skipped.push(r);
-    }
+    const skipped: DayReason[] = moved ? this.nonWorkingDays(receivedDate, addDays(startDate, -1)) : [];
     let d = startDate;
     for (let counted = 0; counted < workingDays; ) {
       d = Temporal.PlainDate.from(d).add({ days: 1 }).toString();

@@ -53,7 +53,7 @@ function comparePartial(a: string, b: string): number {
  * months is 28/29 Feb). Nothing is said when either date is missing or malformed: `required` and
  * `format` report those. Error params: `{ min, max? }` (FIELD_OUT_OF_RANGE in the HTTP layer).
  */
-function onOrAfter(this: unknown, rule: { field: string; maxMonths?: number }, data: unknown, _schema?: unknown, cxt?: { parentData: unknown }): boolean {
+function onOrAfter(rule: { field: string; maxMonths?: number }, data: unknown, _schema?: unknown, cxt?: { parentData: unknown }): boolean {
   const self = onOrAfter as unknown as { errors?: object[] };
   self.errors = [];
   const start = (cxt?.parentData as Record<string, unknown> | undefined)?.[rule.field];

@@ -197,7 +197,8 @@ function Leaf({ ctx, name, abs, schema, required, optionalGroup, label, registry
   const { lang, t } = ctx;
   const rules = rulesOf(ctx, schema, required, optionalGroup, label, abs);
   // The end of a period is checked again when its start changes.
-  const startOf = schema['x-on-or-after'] ? [[...abs.slice(0, -1), schema['x-on-or-after'].field]] : undefined;
+  const start = periodStart(schema, abs);
+  const startOf = start && [start];
   const markRequired = required && optionalGroup === null;
   const formatHint = schema['x-form'] && schema.format !== 'date' ? t('filing.formatHint', { form: formHint(schema['x-form'], lang) }) : undefined;
   // Filled at the counter from the registry (and still the registry's value): said under the field, which stays editable.
@@ -295,6 +296,12 @@ function itemsHint(t: Translate, schema: JsonSchema): string | undefined {
   return min > 0 ? t('filing.itemsRange', { min, max }) : t('filing.itemsMax', { max });
 }
 
+/** Where the start of the period a field ends is (`x-on-or-after`: its sibling), or undefined. */
+function periodStart(schema: JsonSchema, abs: Path): Path | undefined {
+  const period = schema['x-on-or-after'];
+  return period && [...abs.slice(0, -1), period.field];
+}
+
 /** A full or partial date as the page shows it: 01/12/2026, 05/2010, 2010. */
 function shownDate(d: string): string {
   if (d.length === 10) return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
@@ -306,11 +313,12 @@ function rulesOf(ctx: Ctx, schema: JsonSchema, required: boolean, optionalGroup:
   const { t, form } = ctx;
   const rules: Rule[] = [];
   const period = schema['x-on-or-after'];
-  if (period) {
+  const startPath = periodStart(schema, abs);
+  if (period && startPath) {
     // As the server's check (src/services/forms.ts): partial dates compared on the precision both have.
     rules.push({
       validator: async (_, v: unknown) => {
-        const start: unknown = form.getFieldValue([...abs.slice(0, -1), period.field]);
+        const start: unknown = form.getFieldValue(startPath);
         if (typeof v !== 'string' || typeof start !== 'string' || !v || !start) return;
         const n = Math.min(v.length, start.length);
         if (v.slice(0, n) < start.slice(0, n)) throw new Error(t('filing.notBefore', { date: shownDate(start) }));
