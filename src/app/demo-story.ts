@@ -32,6 +32,8 @@ import { CITIZEN_PERMISSIONS, type CitizenPrincipal, type StaffPrincipal } from 
 import { AppError } from '../platform/errors.js';
 import { silentProgress, type AppContext, type Progress } from '../platform/module.js';
 import { seededRandom } from '../platform/random.js';
+import { foldMonthRows } from '../platform/rollups.js';
+import { addDays, todayInVietnam } from '../platform/dates.js';
 import { ROLE_PERMISSIONS, createEidService } from '../identity/index.js';
 import { applyInPerson, applyOnline, decideApplication } from '../identity/eid/applications.js';
 import { activateRecorded } from '../identity/eid/activation.js';
@@ -368,6 +370,8 @@ export async function seedDemoStory(ctx: AppContext, progress: Progress = silent
     }
   }
   phase('desk');
+  // The story's days are long past: their counts go into the month rows now, not at the next nightly fold.
+  await foldMonthRows(ctx.db, addDays(todayInVietnam(), -1));
   await ctx.db.transaction((trx) => recordAudit(trx, { actor: ACTOR, action: STORY_MARK, summary: `demo story written: ${JSON.stringify(out)}` }));
   ctx.logger.info({ story: out, ms }, 'demo story written (Tỉnh Hải Dương, February 2023)');
   return out;

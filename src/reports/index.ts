@@ -11,12 +11,14 @@ import { MONTHLY_JOB, monthlyJob, scheduleMonthlyReports } from './monthly.js';
 import { geoApiRoutes, geoFileRoutes } from './geo.js';
 import { reportsRoutes } from './routes.js';
 import { reportsMigrations } from './store.js';
+import { FOLD_JOB, foldJob, scheduleFold } from './rebuild.js';
+import { addDays } from '../platform/dates.js';
 
 export { INDICATORS, findIndicator, rollupIndicatorsRead, BREAKDOWN_LABELS, type IndicatorDefinition, type Measure, type Text } from './catalogue.js';
 export { openScope, indicatorAnswer, reportsEnv, type ReportsEnv, type IndicatorAnswer, type Figure } from './compute.js';
 export { dashboard, DASHBOARD_CARDS, DASHBOARD_RANKING, DASHBOARD_SERIES, type DashboardAnswer } from './dashboard.js';
 export { monthlyReport, monthlyXlsx, monthlyPdf, generateMonthlyReports, scheduleMonthlyReports, MONTHLY_JOB } from './monthly.js';
-export { rebuildRollups, verifyRollups, recountAll, type RollupDifference, type VerifyResult } from './rebuild.js';
+export { rebuildRollups, verifyRollups, recountAll, scheduleFold, FOLD_JOB, type RollupDifference, type VerifyResult } from './rebuild.js';
 export * as ReportSchemas from './schemas.js';
 
 export const reportsModule: PlatformModule = {
@@ -28,8 +30,13 @@ export const reportsModule: PlatformModule = {
   },
   // Boundary files for the dashboard map (MOTCUA_GEO_DIR), at /geo/….
   rootRoutes: geoFileRoutes,
-  // The month-end generation: queued once per month for 00:30 on the next month's first day.
-  seed: (ctx) => scheduleMonthlyReports(ctx.db.kysely, todayInVietnam().slice(0, 7)),
+  // The month-end generation: queued once per month for 00:30 on the next month's first day; the
+  // nightly fold of the roll-ups' month rows (src/platform/rollups.ts): through yesterday at once,
+  // then each night at 00:15.
+  seed: async (ctx) => {
+    await scheduleMonthlyReports(ctx.db.kysely, todayInVietnam().slice(0, 7));
+    await scheduleFold(ctx.db.kysely, addDays(todayInVietnam(), -1));
+  },
   cli: reportsCli,
-  jobs: { [MONTHLY_JOB]: monthlyJob },
+  jobs: { [MONTHLY_JOB]: monthlyJob, [FOLD_JOB]: foldJob },
 };

@@ -7,8 +7,9 @@
  *   one transaction, audited (`motcua reports rebuild`).
  *
  * Both cover the coarse month rows beside the counter rows (src/platform/rollups.ts
- * `indicator_month_counts`): verify compares each month row's total and day columns with the sums
- * of the recount, rebuild writes them from the recount.
+ * `indicator_month_counts`, which hold the days up to the fold watermark): verify compares each
+ * month row's total and day columns with the sums of the recount of those days, rebuild writes
+ * them from the recount and then folds through yesterday.
  *
  * The recount runs before the replacing transaction: records written meanwhile are counted by
  * their own transaction into rows the rebuild then replaces. Rebuild when writes are quiet (a
@@ -17,8 +18,12 @@
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
+import { enqueueJob, type JobHandler } from '../platform/jobs/index.js';
 import type { PlatformModule } from '../platform/module.js';
-import { DAY_COLUMNS, dimsKey, monthRowKey, MonthRowsBuilder } from '../platform/rollups.js';
+import { Temporal } from 'temporal-polyfill';
+import { addDays, todayInVietnam, VIETNAM_TIME_ZONE } from '../platform/dates.js';
+import type { Kysely } from 'kysely';
+import { DAY_COLUMNS, dimsKey, foldedThrough, foldMonthRows, monthRowKey, MonthRowsBuilder } from '../platform/rollups.js';
 import { countersOf, monthCountersOf, replaceCounters } from './store.js';
 
 interface CounterRow {
@@ -102,9 +107,10 @@ export async function verifyRollups(db: Database, modules: readonly PlatformModu
     const base = (s ?? c)!;
     if ((s?.count ?? 0) !== (c?.count ?? 0)) differences.push({ indicator: base.indicator, unitCode: base.unitCode, day: base.day, dims: base.dims, stored: s?.count ?? 0, recounted: c?.count ?? 0 });
   }
-  // The coarse month rows: the recount summed per month and coarse breakdown.
+  // The coarse month rows: the recount of the days up to the fold watermark summed per month and coarse breakdown.
+  const folded = await foldedThrough(db.kysely);
   const months = new MonthRowsBuilder();
-  for (const r of rows.values()) months.add(r);
+  for (const r of rows.values()) if (r.day <= folded) months.add(r);
   const storedMonths = new Map((await monthCountersOf(db.kysely, indicators)).map((r) => [monthRowKey(r), r]));
   const monthKeys = new Set([...storedMonths.keys(), ...months.rows.keys()]);
   for (const k of monthKeys) {
@@ -130,13 +136,50 @@ export interface RebuildResult {
   written: number;
 }
 
-/** Replaces the stored counter rows of the declared indicators by a recount, in one transaction, audited. */
+/**
+ * Replaces the stored counter rows of the declared indicators by a recount, in one transaction,
+ * audited; then folds the month rows through yesterday (Vietnam), as the nightly job would
+ * (src/platform/rollups.ts `foldMonthRows`), so that a rebuilt database reads its past from the
+ * month rows at once.
+ */
 export async function rebuildRollups(db: Database, modules: readonly PlatformModule[], actor: AuditActor, only?: readonly string[]): Promise<RebuildResult> {
   const { indicators, rows } = await recountAll(db, modules, only);
   const list = [...rows.values()];
-  return db.transaction(async (trx) => {
+  const result = await db.transaction(async (trx) => {
     const { deleted } = await replaceCounters(trx, indicators, list);
     await recordAudit(trx, { actor, action: 'reports.rebuild', subjects: indicators.map((id) => ({ type: 'indicator', id })), summary: `replaced ${deleted} counter rows by ${list.length} recounted rows` });
     return { indicators, deleted, written: list.length };
   });
+  await foldMonthRows(db, addDays(todayInVietnam(), -1));
+  return result;
 }
+
+// --- the nightly fold of the month rows --------------------------------------------------------------
+
+export const FOLD_JOB = 'reports.fold';
+
+/**
+ * Queues the fold of the month rows through Vietnam date `day` (src/platform/rollups.ts
+ * `foldMonthRows`) for 00:15 of the next day, Vietnam time (once per day: the dedupe key).
+ * A date already past runs at once.
+ */
+export async function scheduleFold(db: Kysely<any>, day: string): Promise<void> {
+  const runAt = Temporal.PlainDate.from(addDays(day, 1)).toZonedDateTime({ timeZone: VIETNAM_TIME_ZONE, plainTime: Temporal.PlainTime.from('00:15') }).toInstant().toString();
+  await enqueueJob(db, { kind: FOLD_JOB, payload: { through: day }, runAt, dedupeKey: `${FOLD_JOB}:${day}` });
+}
+
+/**
+ * The job: folds through its day (`payload.through`), or through yesterday (Vietnam) when that is
+ * later — the days of any night missed included — after queueing the next day's fold (a failure
+ * never breaks the chain). Idempotent: a fold through a day already folded does nothing.
+ */
+export const foldJob: JobHandler = {
+  async run(payload, job) {
+    const yesterday = addDays(todayInVietnam(), -1);
+    const day = (payload as { through?: string } | null)?.through;
+    const through = day && day > yesterday ? day : yesterday;
+    await scheduleFold(job.ctx.db.kysely, addDays(through, 1));
+    const folded = await foldMonthRows(job.ctx.db, through);
+    if (folded.rows > 0) job.ctx.logger.info(folded, 'month rows of the roll-ups folded');
+  },
+};

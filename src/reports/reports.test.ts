@@ -9,8 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { auditEntriesFor } from '../platform/audit/audit.js';
 import type { StaffRole } from '../platform/auth.js';
 import { runDueJobs } from '../platform/jobs/index.js';
+import { Temporal } from 'temporal-polyfill';
+import { FOLD_JOB, foldJob, scheduleFold } from './rebuild.js';
+import { sumMonthSegments } from './store.js';
 import type { PlatformModule } from '../platform/module.js';
-import { countIndicator, type IndicatorCount } from '../platform/rollups.js';
+import { countIndicator, foldedThrough, foldMonthRows, type IndicatorCount } from '../platform/rollups.js';
+import { addDays, todayInVietnam } from '../platform/dates.js';
 import { startTestPlatform } from '../platform/testing/app.js';
 import { forEachEngine } from '../platform/testing/engines.js';
 import { createStaff, signInStaff } from '../identity/index.js';
@@ -86,6 +90,9 @@ async function setup(t: Parameters<typeof startTestPlatform>[0]) {
     tokens[username] = (await signInStaff(db, username, PASSWORD, '127.0.0.1')).token;
   }
   for (const c of COUNTS) await countIndicator(db.kysely, c);
+  // The month rows hold the days through 14 February (a nightly fold then); the later days are read
+  // from the counter rows past the watermark: every figure of February adds both.
+  await foldMonthRows(db, '2023-02-14');
   // Two essential services deployed province-wide, one more in Xã Cẩm Hoàng from 10 February.
   await deployService(db, 'P.000001', '30', '2022-12-01', cli);
   await deployService(db, 'P.000002', '30', '2022-12-01', cli);
@@ -622,6 +629,8 @@ forEachEngine('reports', setup, (env, engine) => {
       const db = env().ctx.db;
       const r = await rebuildRollups(db, [eidLike(applications)], cli);
       expect(r).toEqual({ indicators: ['eid.applications'], deleted: 8, written: 7 });
+      // Then folded through yesterday, as the nightly job does.
+      expect(await foldedThrough(db.kysely)).toBe(addDays(todayInVietnam(), -1));
       expect((await verifyRollups(db, [eidLike(applications)])).ok).toBe(true);
       expect((await get(`/api/v1/reports/indicators?indicator=eid.applications&${FEB}`)).body.total.value).toBe(100);
       // Other indicators are untouched.
@@ -633,7 +642,7 @@ forEachEngine('reports', setup, (env, engine) => {
     it('finds a coarse month row changed behind the modules’ back, day column or total, and the rebuild writes it again', async () => {
       const db = env().ctx.db;
       const ok = await verifyRollups(db, [eidLike(applications)]);
-      // One month row per unit, month and breakdown of the seven recounted rows.
+      // One month row per unit, month and breakdown of the seven recounted rows (the rebuild above folded through yesterday).
       expect(ok).toMatchObject({ ok: true, rowsCompared: 7, monthRowsCompared: 7, differences: [] });
       await sql`update indicator_month_counts set d13 = d13 + 5 where indicator = 'eid.applications' and unit_code = '10888' and month = '2023-02'`.execute(db.kysely);
       await sql`update indicator_month_counts set count = count - 1 where indicator = 'eid.applications' and unit_code = '10507' and month = '2023-01'`.execute(db.kysely);
@@ -664,6 +673,34 @@ forEachEngine('reports', setup, (env, engine) => {
       const other = await fig(`indicator=dossiers.received&sector=other&${FEB}`);
       expect([police.numerator, justice.numerator, other.numerator]).toEqual([20, 20, 20]);
       expect((await fig(`indicator=dossiers.received&breakdown=service&${FEB}`)).numerator).toBe(40);
+    });
+
+    it('keeps a count of a day not folded in its counter row, answers it all the same, and folds it at 00:15 the next night by the job', async () => {
+      const { ctx } = env();
+      const today = todayInVietnam();
+      const monthRow = async () =>
+        (await ctx.db.kysely.selectFrom('indicator_month_counts').select('count').where('indicator', '=', 'dossiers.apologies').where('unit_code', '=', '10897').where('month', '=', today.slice(0, 7)).executeTakeFirst())?.count;
+      // An apology slip at Xã Cẩm Hoàng today: after the watermark (yesterday, since the rebuild above).
+      expect(await foldedThrough(ctx.db.kysely)).toBe(addDays(today, -1));
+      await countIndicator(ctx.db.kysely, { indicator: 'dossiers.apologies', unitCode: '10897', day: today, delta: 1 });
+      expect(await monthRow()).toBeUndefined();
+      // Read as the dashboard reads it: the month rows and the counter rows past the watermark.
+      const sums = async () => (await sumMonthSegments(ctx.db.kysely, { indicator: 'dossiers.apologies', segments: [{ from: today, to: today }], variants: [[]], byUnit: true, unitCodes: ['10897'] })).map((r) => r.sums);
+      expect(await sums()).toEqual([[[1]]]);
+      // The fold through yesterday the platform queued when it started runs now (and changes nothing: the rebuild folded);
+      // the fold of today waits for tomorrow, 00:15 in Vietnam.
+      await runDueJobs(ctx, { [FOLD_JOB]: foldJob });
+      await scheduleFold(ctx.db.kysely, today);
+      const midnight = (day: string, time: string) => Temporal.PlainDate.from(day).toZonedDateTime({ timeZone: 'Asia/Ho_Chi_Minh', plainTime: Temporal.PlainTime.from(time) }).toInstant().toString();
+      const tomorrow = addDays(today, 1);
+      expect(await runDueJobs(ctx, { [FOLD_JOB]: foldJob }, { now: midnight(tomorrow, '00:14') })).toEqual({ done: 0, failed: 0 });
+      expect(await runDueJobs(ctx, { [FOLD_JOB]: foldJob }, { now: midnight(tomorrow, '00:15') })).toEqual({ done: 1, failed: 0 });
+      expect(await foldedThrough(ctx.db.kysely)).toBe(today);
+      expect(Number(await monthRow())).toBe(1);
+      expect(await sums()).toEqual([[[1]]]);
+      // The next night's fold is queued.
+      const next = await ctx.db.kysely.selectFrom('jobs').select(['next_attempt_at', 'status']).where('dedupe_key', '=', `${FOLD_JOB}:${tomorrow}`).executeTakeFirst();
+      expect(next).toEqual({ next_attempt_at: new Date(midnight(addDays(tomorrow, 1), '00:15')).toISOString(), status: 'pending' });
     });
 
     it('refuses a recount of an indicator the module does not declare', async () => {

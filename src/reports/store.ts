@@ -8,7 +8,7 @@
  */
 import { sql, type Generated, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { withIdColumn } from '../platform/db/migrations.js';
-import { DAY_COLUMNS, insertMonthRows, MonthRowsBuilder, parseDimsKey, type MonthRollupTables, type RollupTables } from '../platform/rollups.js';
+import { coarseDims, DAY_COLUMNS, dimsKey, foldedThrough, insertMonthRows, MonthRowsBuilder, parseDimsKey, pastWatermark, type MonthRollupTables, type RollupTables } from '../platform/rollups.js';
 import type { DimFilter } from './catalogue.js';
 
 export interface ReportsTables extends RollupTables, MonthRollupTables {
@@ -197,6 +197,30 @@ export function passesFilters(dims: Record<string, string>, filters: readonly Di
   });
 }
 
+/**
+ * {@link dimCondition} of a coarse filter, true of a month row's coarse breakdown and of a
+ * counter row's fine one alike (readers add the counter rows past the fold watermark to the month
+ * rows): `sectorGroup=police` is `sector=police` in a fine breakdown, `sectorGroup=other` a sector
+ * other than the police; every other dimension is written the same in both.
+ */
+function coarseDimCondition(f: DimFilter): RawBuilder<boolean> {
+  if (f.dim !== 'sectorGroup') return dimCondition(f);
+  const padded = sql`(';' || dims || ';')`;
+  const like = (text: string) => sql<boolean>`${padded} like ${`%;${likeEscape(text)};%`} escape '\\'`;
+  const fine = (v: string) => (v === 'police' ? like('sector=police') : sql<boolean>`(${padded} like '%;sector=%' and not ${like('sector=police')})`);
+  const any = f.values.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(f.values.map((v) => sql`(${like(`sectorGroup=${v}`)} or ${fine(v)})`), sql` or `)})`;
+  return f.negate ? sql<boolean>`not ${any}` : any;
+}
+
+/**
+ * Whether the month rows hold every day up to `last` (the fold watermark is on or after it): then
+ * they alone answer, whatever fold commits meanwhile (a fold adds only later days). Otherwise a
+ * reader adds the counter rows past the watermark in the same statement (src/platform/rollups.ts).
+ */
+async function allFolded(db: Kysely<any>, last: string): Promise<boolean> {
+  return (await foldedThrough(db)) >= last;
+}
+
 /** Sums of the coarse month rows of one unit (or of all units asked), one per segment and variant. */
 export interface MonthSegmentSums {
   /** '' when summed over the units. */
@@ -249,14 +273,26 @@ export async function sumMonthSegments(db: Kysely<any>, q: { indicator: string; 
   const from = q.segments[0]!.from.slice(0, 7);
   const to = q.segments[q.segments.length - 1]!.to.slice(0, 7);
   const units = q.unitCodes ? sql`and unit_code in (${sql.join([...q.unitCodes])})` : sql``;
-  // g: the rows summed per unit and breakdown, one column per segment; d: which variants each
-  // breakdown passes, decided once per distinct breakdown (a handful) instead of once per row.
-  const g = sql`select ${q.byUnit ? sql`unit_code` : sql`''`} as unit_code, dims, min(month) as first_month, max(month) as last_month, ${sql.join(q.segments.map((s, i) => sql`sum(${segmentCount(s)}) as ${sql.ref(`g${i}`)}`))}
-    from indicator_month_counts where indicator = ${q.indicator} and month >= ${from} and month <= ${to} ${units}
-    group by ${q.byUnit ? sql`unit_code, dims` : sql`dims`}`;
+  const first = q.segments[0]!.from;
+  const last = q.segments[q.segments.length - 1]!.to;
+  // r: the month rows, and — unless every day asked is folded — the counter rows of the days past
+  // the fold watermark, each with its count in every segment; g: those summed per unit and
+  // breakdown; d: which variants each breakdown passes, decided once per distinct breakdown (a
+  // few) instead of once per row.
+  const r = sql`select unit_code, dims, month, ${sql.join(q.segments.map((s, i) => sql`${segmentCount(s)} as ${sql.ref(`c${i}`)}`))}
+      from indicator_month_counts where indicator = ${q.indicator} and month >= ${from} and month <= ${to} ${units}
+    ${
+      (await allFolded(db, last))
+        ? sql``
+        : sql`union all
+    select unit_code, dims, substr(day, 1, 7) as month, ${sql.join(q.segments.map((s, i) => sql`case when day >= ${s.from} and day <= ${s.to} then count else 0 end as ${sql.ref(`c${i}`)}`))}
+      from indicator_counts where indicator = ${q.indicator} and ${pastWatermark(first)} and day <= ${last} ${units}`
+    }`;
+  const g = sql`select ${q.byUnit ? sql`unit_code` : sql`''`} as unit_code, dims, min(month) as first_month, max(month) as last_month, ${sql.join(q.segments.map((_s, i) => sql`sum(${sql.ref(`c${i}`)}) as ${sql.ref(`g${i}`)}`))}
+    from (${r}) as r group by ${q.byUnit ? sql`unit_code, dims` : sql`dims`}`;
   for (let v0 = 0; v0 < q.variants.length; v0 += perStatement) {
     const variants = q.variants.slice(v0, v0 + perStatement);
-    const passes = variants.map((v, j) => sql`${v.length === 0 ? sql`1` : sql`case when ${sql.join(v.map(dimCondition), sql` and `)} then 1 else 0 end`} as ${sql.ref(`p${j}`)}`);
+    const passes = variants.map((v, j) => sql`${v.length === 0 ? sql`1` : sql`case when ${sql.join(v.map(coarseDimCondition), sql` and `)} then 1 else 0 end`} as ${sql.ref(`p${j}`)}`);
     const sums = q.segments.flatMap((_, i) => variants.map((_v, j) => sql`sum(case when d.${sql.ref(`p${j}`)} = 1 then g.${sql.ref(`g${i}`)} else 0 end) as ${sql.ref(`s${i}_${j}`)}`));
     const anyPasses = sql.join(variants.map((_v, j) => sql`d.${sql.ref(`p${j}`)} = 1`), sql` or `);
     const rows = (
@@ -287,17 +323,40 @@ export interface MonthDaySums {
 /**
  * The coarse month rows of `indicator` from month `from` to `to` (YYYY-MM, inclusive) summed over
  * the units (`unitCodes`, or all), per month and coarse breakdown: the day columns as they are,
- * for series of any bucket size; filters are applied by the caller ({@link passesFilters}).
+ * for series of any bucket size, with the counter rows of the days past the fold watermark
+ * (src/platform/rollups.ts) added in the same statement; filters are applied by the caller
+ * ({@link passesFilters}).
  */
 export async function sumMonthDays(db: Kysely<any>, q: { indicator: string; from: string; to: string; unitCodes?: readonly string[] }): Promise<MonthDaySums[]> {
   if (q.unitCodes && q.unitCodes.length === 0) return [];
-  let query = (db as Db).selectFrom('indicator_month_counts').where('indicator', '=', q.indicator).where('month', '>=', q.from).where('month', '<=', q.to);
-  if (q.unitCodes) query = query.where('unit_code', 'in', [...q.unitCodes]);
-  const rows = (await query
-    .select(['month', 'dims', ...DAY_COLUMNS.map((d) => sql<number | string>`sum(${sql.ref(d)})`.as(d))])
-    .groupBy(['month', 'dims'])
-    .execute()) as unknown as Record<string, string | number>[];
-  return rows.map((r) => ({ month: String(r.month), dims: String(r.dims), days: DAY_COLUMNS.map((d) => Number(r[d] ?? 0)) }));
+  const units = q.unitCodes ? sql`and unit_code in (${sql.join([...q.unitCodes])})` : sql``;
+  const sums = sql.join(DAY_COLUMNS.map((d) => sql`sum(${sql.ref(d)}) as ${sql.ref(d)}`));
+  const monthRows = sql`indicator_month_counts where indicator = ${q.indicator} and month >= ${q.from} and month <= ${q.to} ${units}`;
+  const rows = (
+    (await allFolded(db, `${q.to}-31`))
+      ? await sql<Record<string, string | number>>`select month, dims, ${sums} from ${monthRows} group by month, dims`.execute(db)
+      : await sql<Record<string, string | number>>`
+      select month, dims, ${sums} from (
+        select month, dims, ${sql.join(DAY_COLUMNS.map((d) => sql.ref(d)))} from ${monthRows}
+        union all
+        select substr(day, 1, 7) as month, dims, ${sql.join(DAY_COLUMNS.map((d) => sql`case when substr(day, 9, 2) = ${d.slice(1)} then count else 0 end as ${sql.ref(d)}`))}
+          from indicator_counts where indicator = ${q.indicator} and ${pastWatermark(`${q.from}-01`)} and day <= ${`${q.to}-31`} ${units}
+      ) as r group by month, dims`.execute(db)
+  ).rows;
+  // The counter rows' fine breakdowns made coarse, and rows of one month and coarse breakdown added up.
+  const out = new Map<string, MonthDaySums>();
+  const coarse = new Map<string, string>();
+  for (const r of rows) {
+    const fine = String(r.dims);
+    let dims = coarse.get(fine);
+    if (dims === undefined) coarse.set(fine, (dims = dimsKey(coarseDims(parseDimsKey(fine)))));
+    const month = String(r.month);
+    const key = `${month}\u0000${dims}`;
+    let acc = out.get(key);
+    if (!acc) out.set(key, (acc = { month, dims, days: new Array<number>(31).fill(0) }));
+    DAY_COLUMNS.forEach((d, i) => (acc.days[i]! += Number(r[d] ?? 0)));
+  }
+  return [...out.values()];
 }
 
 /** Every month row of some indicators, as stored (for `motcua reports verify`). */
@@ -314,7 +373,7 @@ export async function countersOf(db: Kysely<any>, indicators: readonly string[])
   return rows.map((r) => ({ indicator: r.indicator, unitCode: r.unit_code, day: r.day, dims: r.dims, count: Number(r.count) }));
 }
 
-/** Replaces the counter rows of `indicators` by `rows`, and their coarse month rows by the sums of `rows` (inside the caller's transaction). */
+/** Replaces the counter rows of `indicators` by `rows`, and their coarse month rows by the sums of those of `rows` up to the fold watermark (inside the caller's transaction). */
 export async function replaceCounters(trx: Kysely<any>, indicators: readonly string[], rows: { indicator: string; unitCode: string; day: string; dims: string; count: number }[]): Promise<{ deleted: number }> {
   const k = trx as Db;
   if (indicators.length === 0) return { deleted: 0 };
@@ -326,8 +385,10 @@ export async function replaceCounters(trx: Kysely<any>, indicators: readonly str
       .values(rows.slice(i, i + 500).map((r) => ({ indicator: r.indicator, unit_code: r.unitCode, day: r.day, dims: r.dims, count: r.count })))
       .execute();
   }
+  // The month rows hold the days up to the fold watermark (src/platform/rollups.ts), and only them.
+  const folded = await foldedThrough(trx);
   const months = new MonthRowsBuilder();
-  for (const r of rows) months.add(r);
+  for (const r of rows) if (r.day <= folded) months.add(r);
   await insertMonthRows(trx, months.list());
   return { deleted: Number(res.numDeletedRows ?? 0) };
 }
