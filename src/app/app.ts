@@ -78,7 +78,8 @@ export function jobHandlers(): JobHandlers {
 
 /**
  * Starts this copy's background loops (unless `MOTCUA_OUTBOX_WORKER=off`): the notification
- * outbox delivery and, when some module has job handlers, the job loop. `motcua serve` starts them
+ * outbox delivery and, when some module has job handlers, the job loop (after queueing the
+ * modules' recurring jobs, `PlatformModule.schedule`). `motcua serve` starts them
  * after the server listens and stops them before closing the database; tests do not (they call
  * `deliverDueMessages` / `runDueJobs` themselves).
  */
@@ -86,7 +87,11 @@ export function startBackgroundWork(ctx: AppContext, handlers: JobHandlers = job
   const loops: { stop(): Promise<void> }[] = [];
   if (ctx.config.outbox.worker) {
     loops.push(startOutboxWorker(ctx));
-    if (Object.keys(handlers).length > 0) loops.push(startJobWorker(ctx, handlers));
+    if (Object.keys(handlers).length > 0) {
+      // The recurring jobs' chains (the month-end reports, the nightly fold of the roll-ups), queued once if missing.
+      for (const m of modules) m.schedule?.(ctx).catch((err: unknown) => ctx.logger.error({ err, module: m.name }, 'recurring jobs not queued'));
+      loops.push(startJobWorker(ctx, handlers));
+    }
   }
   return {
     async stop() {

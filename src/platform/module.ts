@@ -49,6 +49,12 @@ export interface PlatformModule {
   /** Handlers of the module's background jobs by kind (`reports.export`, …), run by every copy's job loop (src/platform/jobs). */
   jobs?: JobHandlers;
   /**
+   * Queues the module's recurring jobs (the chain each run of them continues) when a copy starts
+   * its job loop, with or without built-in data (`MOTCUA_SEED=none`); must be idempotent (the
+   * jobs' dedupe keys).
+   */
+  schedule?: (ctx: AppContext) => Promise<void>;
+  /**
    * The roll-up indicators the module counts (src/platform/rollups.ts) and how to count them again
    * from its records: `recount` answers every counter row those indicators should hold (rows of
    * one indicator, unit, day and breakdown may repeat: they are added up). `motcua reports

@@ -91,27 +91,39 @@ forEachEngine(
       expect(Object.fromEntries(byDay)).toEqual({ '2023-01-05': 5, '2023-01-09': 1, '2023-01-31': 1, '2023-02-01': 1 });
     });
 
+    it('folds once when two folds run at the same time (two app copies, a rebuild during the nightly job)', async () => {
+      const t = env().t;
+      await foldMonthRows(t.db, '2023-03-31');
+      // Xã Cẩm Vũ (10918), April 2023: one desk help entry a day from the 1st to the 20th, after the watermark; four folds at once.
+      for (let d = 1; d <= 20; d++) await countIndicator(t.db.kysely, { indicator: 'desk.help', unitCode: '10918', day: `2023-04-${String(d).padStart(2, '0')}`, dims: { kind: 'filed_on_behalf' } });
+      const folds = await Promise.all(['2023-04-30', '2023-04-10', '2023-04-30', '2023-04-20'].map((through) => foldMonthRows(t.db, through)));
+      expect(folds.reduce((n, f) => n + f.rows, 0)).toBe(20);
+      expect(await foldedThrough(t.db.kysely)).toBe('2023-04-30');
+      const row = await t.db.kysely.selectFrom('indicator_month_counts').select(['count', 'd01', 'd20']).where('indicator', '=', 'desk.help').where('unit_code', '=', '10918').where('month', '=', '2023-04').executeTakeFirst();
+      expect(row && [row.count, row.d01, row.d20].map(Number)).toEqual([20, 1, 1]);
+    });
+
     it('folds while counting goes on: a count in flight when the fold starts is in the month rows once it is done', async () => {
       const t = env().t;
-      // Xã Cẩm Vũ (10918), March 2023, after the watermark (28 February).
-      await foldMonthRows(t.db, '2023-02-28');
+      // Xã Cẩm Vũ (10918), May 2023, after the watermark (30 April).
+      await foldMonthRows(t.db, '2023-04-30');
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let counted!: () => void;
       const inFlight = new Promise<void>((resolve) => (counted = resolve));
       const counting = t.db.transaction(async (trx) => {
-        await countIndicator(trx, { indicator: 'eid.activations', unitCode: '10918', day: '2023-03-01', delta: 7 });
+        await countIndicator(trx, { indicator: 'eid.activations', unitCode: '10918', day: '2023-05-02', delta: 7 });
         counted();
         await held;
       });
       await inFlight;
-      const folding = foldMonthRows(t.db, '2023-03-31');
+      const folding = foldMonthRows(t.db, '2023-05-31');
       await new Promise((r) => setTimeout(r, 50));
       release();
       await counting;
-      expect(await folding).toMatchObject({ from: '2023-02-28', through: '2023-03-31' });
-      const row = await t.db.kysely.selectFrom('indicator_month_counts').select(['count', 'd01']).where('indicator', '=', 'eid.activations').where('unit_code', '=', '10918').where('month', '=', '2023-03').executeTakeFirst();
-      expect(row && { count: Number(row.count), d01: Number(row.d01) }).toEqual({ count: 7, d01: 7 });
+      expect(await folding).toMatchObject({ from: '2023-04-30', through: '2023-05-31' });
+      const row = await t.db.kysely.selectFrom('indicator_month_counts').select(['count', 'd02']).where('indicator', '=', 'eid.activations').where('unit_code', '=', '10918').where('month', '=', '2023-05').executeTakeFirst();
+      expect(row && { count: Number(row.count), d02: Number(row.d02) }).toEqual({ count: 7, d02: 7 });
     });
 
     it('fills the month rows from counter rows stored before them, page by page in key order', async () => {

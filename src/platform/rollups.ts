@@ -141,18 +141,25 @@ export const rollupMigrations: Record<string, Migration> = {
    * The fold watermark (module comment): one row, `folded_through` the last Vietnam date whose
    * counter rows the month rows hold ('' for none). Until now every count wrote its month row
    * too, so the month rows hold every counter row stored: the watermark starts at the last day
-   * counted (or '' when nothing is). Measured on the dashboard benchmark's counter table
+   * counted (or '' when nothing is; a count dated in the future keeps every count writing both
+   * rows until that day). Copies of an older version must be stopped before it runs: their
+   * counts of later days would still write month rows, which readers would then add twice.
+   * Measured on the dashboard benchmark's counter table
    * (better-sqlite3, ten counts a transaction, each a different unit and breakdown): the
    * counter row alone 8–12 µs a count, with its month row 16–22.
    */
   '0007_platform_indicator_fold': {
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('indicator_fold')
-        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
-        .addColumn('folded_through', 'text', (c) => c.notNull())
-        .execute();
-      await sql`insert into indicator_fold (id, folded_through) select 1, coalesce(max(day), '') from indicator_counts`.execute(db);
+      const up = async (trx: Kysely<any>) => {
+        await trx.schema
+          .createTable('indicator_fold')
+          .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+          .addColumn('folded_through', 'text', (c) => c.notNull())
+          .execute();
+        await sql`insert into indicator_fold (id, folded_through) select 1, coalesce(max(day), '') from indicator_counts`.execute(trx);
+      };
+      // PostgreSQL runs each migration in a transaction; SQLite migrations run outside one (Kysely: no transactional DDL), and this one is all or nothing.
+      await (db.isTransaction ? up(db) : db.transaction().execute(up));
     },
   },
 };
@@ -332,44 +339,53 @@ export function pastWatermark(from: string): RawBuilder<boolean> {
 
 /**
  * Folds into the month rows the counter rows of the days after the watermark up to `through`
- * (a Vietnam date; usually yesterday), and moves the watermark there, in one transaction: after
- * it a count of those days writes its month row too (module comment). Reads the counter rows one
- * indicator and one month at a time (bounded memory whatever the gap). On PostgreSQL the counter
- * table is locked in SHARE mode first: counting transactions in flight finish before the fold
- * reads, new ones wait for its commit (see {@link countIndicator}). Nothing happens when
- * `through` is not after the watermark. Returns the watermark before and after, and the counter
- * rows folded.
+ * (a Vietnam date; usually yesterday) and moves the watermark there (module comment): after it a
+ * count of those days writes its month row too. One transaction per day with counter rows (and a
+ * last one that moves the watermark to `through`), so that counting waits at most for one day's
+ * fold, whatever the gap: on PostgreSQL each takes the counter table in SHARE ROW EXCLUSIVE mode
+ * first — counting transactions in flight finish before it reads (see {@link countIndicator}),
+ * new ones wait for its commit, and a second fold (another app copy's job, a rebuild) waits for
+ * it and then finds the day folded; on SQLite write transactions take turns anyway. A fold
+ * through a day already folded does nothing, and the watermark never moves back. Returns the
+ * watermark before and after, and the counter rows folded. A crash leaves the days folded so
+ * far folded, and the next fold goes on from there.
  */
 export async function foldMonthRows(db: Database, through: string): Promise<{ from: string; through: string; rows: number }> {
-  return db.transaction(async (trx) => {
-    if (isPostgres(trx)) await sql`lock table indicator_counts in share mode`.execute(trx);
-    const from = await foldedThrough(trx);
-    if (through <= from) return { from, through: from, rows: 0 };
-    const k = trx as Kysely<RollupTables & MonthRollupTables>;
-    // The watermark moves first: the days folded below then pass the month upsert's condition.
-    await k.updateTable('indicator_fold').set({ folded_through: through }).where('id', '=', 1).execute();
-    let rows = 0;
-    // Each indicator in turn (an index seek each: the key starts with the indicator).
-    for (let indicator = await nextIndicator(k, ''); indicator !== undefined; indicator = await nextIndicator(k, indicator)) {
-      // One month of days at a time, from the first day with rows after the watermark.
-      for (let after = from; ; ) {
-        const next = await k.selectFrom('indicator_counts').select('day').where('indicator', '=', indicator).where('day', '>', after).orderBy('day').limit(1).executeTakeFirst();
-        if (!next || next.day > through) break;
-        const monthEnd = `${next.day.slice(0, 7)}-31`;
-        const to = monthEnd < through ? monthEnd : through;
-        const builder = new MonthRowsBuilder();
-        const found = await runStatement<{ unit_code: string; day: string; dims: string; count: number | string }>(trx, FOLD_READ, [indicator, next.day, to]);
-        for (const r of found) builder.add({ indicator, unitCode: r.unit_code, day: r.day, dims: r.dims, count: Number(r.count) });
-        rows += found.length;
-        // Each day of a month row added to its column as a count of a folded day is (a nightly fold: one statement a row).
-        for (const m of builder.list()) {
-          for (let i = 0; i < 31; i++) if (m.days[i] !== 0) await runStatement(trx, COUNT_MONTH[i]!, [m.indicator, m.unitCode, m.month, m.dims, m.days[i], m.days[i], `${m.month}-${DAY_COLUMNS[i]!.slice(1)}`]);
-        }
-        after = to;
+  let first: string | undefined;
+  let rows = 0;
+  for (;;) {
+    const step = await db.transaction(async (trx) => {
+      if (isPostgres(trx)) await sql`lock table indicator_counts in share row exclusive mode`.execute(trx);
+      const from = await foldedThrough(trx);
+      if (through <= from) return { from, to: from, rows: 0 };
+      const k = trx as Kysely<RollupTables & MonthRollupTables>;
+      // The next day with counter rows after the watermark, of any indicator (a seek on the key each), or `through`.
+      const indicators: string[] = [];
+      let day = through;
+      for (let indicator = await nextIndicator(k, ''); indicator !== undefined; indicator = await nextIndicator(k, indicator)) {
+        indicators.push(indicator);
+        const next = (await runStatement<{ day: string }>(trx, NEXT_DAY, [indicator, from]))[0]?.day;
+        if (next !== undefined && next < day) day = next;
       }
-    }
-    return { from, through, rows };
-  });
+      // The watermark moves first: the day folded below then passes the month upsert's condition.
+      await k.updateTable('indicator_fold').set({ folded_through: day }).where('id', '=', 1).execute();
+      let folded = 0;
+      for (const indicator of indicators) {
+        const found = await runStatement<{ unit_code: string; day: string; dims: string; count: number | string }>(trx, FOLD_READ, [indicator, day]);
+        if (found.length === 0) continue;
+        const builder = new MonthRowsBuilder();
+        for (const r of found) builder.add({ indicator, unitCode: r.unit_code, day: r.day, dims: r.dims, count: Number(r.count) });
+        folded += found.length;
+        // Each month row's count of the day added as a count of a folded day is (one statement a row).
+        const column = Number(day.slice(8, 10)) - 1;
+        for (const m of builder.list()) await runStatement(trx, COUNT_MONTH[column]!, [m.indicator, m.unitCode, m.month, m.dims, m.days[column], m.days[column], day]);
+      }
+      return { from, to: day, rows: folded };
+    });
+    first ??= step.from;
+    rows += step.rows;
+    if (step.to >= through) return { from: first, through: step.to, rows };
+  }
 }
 
 /** The first indicator after `after` with counter rows (a seek on the key), or undefined. */
@@ -378,7 +394,8 @@ async function nextIndicator(k: Kysely<RollupTables>, after: string): Promise<st
   return row?.indicator;
 }
 
-const FOLD_READ = statementText('select "unit_code", "day", "dims", "count" from indicator_counts where "indicator" = ? and "day" >= ? and "day" <= ?');
+const FOLD_READ = statementText('select "unit_code", "day", "dims", "count" from indicator_counts where "indicator" = ? and "day" = ?');
+const NEXT_DAY = statementText('select "day" from indicator_counts where "indicator" = ? and "day" > ? order by "day" limit 1');
 
 /** A counter row as read back. */
 export interface IndicatorRow {

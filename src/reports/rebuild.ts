@@ -107,11 +107,17 @@ export async function verifyRollups(db: Database, modules: readonly PlatformModu
     const base = (s ?? c)!;
     if ((s?.count ?? 0) !== (c?.count ?? 0)) differences.push({ indicator: base.indicator, unitCode: base.unitCode, day: base.day, dims: base.dims, stored: s?.count ?? 0, recounted: c?.count ?? 0 });
   }
-  // The coarse month rows: the recount of the days up to the fold watermark summed per month and coarse breakdown.
-  const folded = await foldedThrough(db.kysely);
+  // The coarse month rows: the recount of the days up to the fold watermark summed per month and
+  // coarse breakdown. The month rows are read again when a fold moved the watermark meanwhile.
+  let folded = await foldedThrough(db.kysely);
+  let storedRows = await monthCountersOf(db.kysely, indicators);
+  for (let again = await foldedThrough(db.kysely); again !== folded; again = await foldedThrough(db.kysely)) {
+    folded = again;
+    storedRows = await monthCountersOf(db.kysely, indicators);
+  }
   const months = new MonthRowsBuilder();
   for (const r of rows.values()) if (r.day <= folded) months.add(r);
-  const storedMonths = new Map((await monthCountersOf(db.kysely, indicators)).map((r) => [monthRowKey(r), r]));
+  const storedMonths = new Map(storedRows.map((r) => [monthRowKey(r), r]));
   const monthKeys = new Set([...storedMonths.keys(), ...months.rows.keys()]);
   for (const k of monthKeys) {
     const s = storedMonths.get(k);
@@ -140,7 +146,8 @@ export interface RebuildResult {
  * Replaces the stored counter rows of the declared indicators by a recount, in one transaction,
  * audited; then folds the month rows through yesterday (Vietnam), as the nightly job would
  * (src/platform/rollups.ts `foldMonthRows`), so that a rebuilt database reads its past from the
- * month rows at once.
+ * month rows at once. An error of the fold comes after the rebuild has committed: running the
+ * rebuild again is harmless, and so is leaving the fold to the nightly job.
  */
 export async function rebuildRollups(db: Database, modules: readonly PlatformModule[], actor: AuditActor, only?: readonly string[]): Promise<RebuildResult> {
   const { indicators, rows } = await recountAll(db, modules, only);

@@ -212,15 +212,6 @@ function coarseDimCondition(f: DimFilter): RawBuilder<boolean> {
   return f.negate ? sql<boolean>`not ${any}` : any;
 }
 
-/**
- * Whether the month rows hold every day up to `last` (the fold watermark is on or after it): then
- * they alone answer, whatever fold commits meanwhile (a fold adds only later days). Otherwise a
- * reader adds the counter rows past the watermark in the same statement (src/platform/rollups.ts).
- */
-async function allFolded(db: Kysely<any>, last: string): Promise<boolean> {
-  return (await foldedThrough(db)) >= last;
-}
-
 /** Sums of the coarse month rows of one unit (or of all units asked), one per segment and variant. */
 export interface MonthSegmentSums {
   /** '' when summed over the units. */
@@ -275,21 +266,17 @@ export async function sumMonthSegments(db: Kysely<any>, q: { indicator: string; 
   const units = q.unitCodes ? sql`and unit_code in (${sql.join([...q.unitCodes])})` : sql``;
   const first = q.segments[0]!.from;
   const last = q.segments[q.segments.length - 1]!.to;
-  // r: the month rows, and — unless every day asked is folded — the counter rows of the days past
-  // the fold watermark, each with its count in every segment; g: those summed per unit and
-  // breakdown; d: which variants each breakdown passes, decided once per distinct breakdown (a
-  // few) instead of once per row.
-  const r = sql`select unit_code, dims, month, ${sql.join(q.segments.map((s, i) => sql`${segmentCount(s)} as ${sql.ref(`c${i}`)}`))}
-      from indicator_month_counts where indicator = ${q.indicator} and month >= ${from} and month <= ${to} ${units}
-    ${
-      (await allFolded(db, last))
-        ? sql``
-        : sql`union all
-    select unit_code, dims, substr(day, 1, 7) as month, ${sql.join(q.segments.map((s, i) => sql`case when day >= ${s.from} and day <= ${s.to} then count else 0 end as ${sql.ref(`c${i}`)}`))}
-      from indicator_counts where indicator = ${q.indicator} and ${pastWatermark(first)} and day <= ${last} ${units}`
-    }`;
-  const g = sql`select ${q.byUnit ? sql`unit_code` : sql`''`} as unit_code, dims, min(month) as first_month, max(month) as last_month, ${sql.join(q.segments.map((_s, i) => sql`sum(${sql.ref(`c${i}`)}) as ${sql.ref(`g${i}`)}`))}
-    from (${r}) as r group by ${q.byUnit ? sql`unit_code, dims` : sql`dims`}`;
+  const groupBy = q.byUnit ? sql`unit_code, dims` : sql`dims`;
+  // g: the month rows summed per unit and breakdown, one column per segment, and beside them the
+  // counter rows of the days past the fold watermark (src/platform/rollups.ts) summed the same
+  // way — in one statement, so one snapshot (a unit and breakdown may come twice: the sums below
+  // add them up); d: which variants each breakdown passes, decided once per distinct breakdown
+  // (a few) instead of once per row.
+  const g = sql`select ${q.byUnit ? sql`unit_code` : sql`''`} as unit_code, dims, min(month) as first_month, max(month) as last_month, ${sql.join(q.segments.map((s, i) => sql`sum(${segmentCount(s)}) as ${sql.ref(`g${i}`)}`))}
+      from indicator_month_counts where indicator = ${q.indicator} and month >= ${from} and month <= ${to} ${units} group by ${groupBy}
+    union all
+    select ${q.byUnit ? sql`unit_code` : sql`''`} as unit_code, dims, substr(min(day), 1, 7) as first_month, substr(max(day), 1, 7) as last_month, ${sql.join(q.segments.map((s, i) => sql`sum(case when day >= ${s.from} and day <= ${s.to} then count else 0 end) as ${sql.ref(`g${i}`)}`))}
+      from indicator_counts where indicator = ${q.indicator} and ${pastWatermark(first)} and day <= ${last} ${units} group by ${groupBy}`;
   for (let v0 = 0; v0 < q.variants.length; v0 += perStatement) {
     const variants = q.variants.slice(v0, v0 + perStatement);
     const passes = variants.map((v, j) => sql`${v.length === 0 ? sql`1` : sql`case when ${sql.join(v.map(coarseDimCondition), sql` and `)} then 1 else 0 end`} as ${sql.ref(`p${j}`)}`);
@@ -330,18 +317,14 @@ export interface MonthDaySums {
 export async function sumMonthDays(db: Kysely<any>, q: { indicator: string; from: string; to: string; unitCodes?: readonly string[] }): Promise<MonthDaySums[]> {
   if (q.unitCodes && q.unitCodes.length === 0) return [];
   const units = q.unitCodes ? sql`and unit_code in (${sql.join([...q.unitCodes])})` : sql``;
-  const sums = sql.join(DAY_COLUMNS.map((d) => sql`sum(${sql.ref(d)}) as ${sql.ref(d)}`));
-  const monthRows = sql`indicator_month_counts where indicator = ${q.indicator} and month >= ${q.from} and month <= ${q.to} ${units}`;
+  // The month rows, and the counter rows of the days past the fold watermark, each summed per month and breakdown, in one statement (one snapshot).
   const rows = (
-    (await allFolded(db, `${q.to}-31`))
-      ? await sql<Record<string, string | number>>`select month, dims, ${sums} from ${monthRows} group by month, dims`.execute(db)
-      : await sql<Record<string, string | number>>`
-      select month, dims, ${sums} from (
-        select month, dims, ${sql.join(DAY_COLUMNS.map((d) => sql.ref(d)))} from ${monthRows}
-        union all
-        select substr(day, 1, 7) as month, dims, ${sql.join(DAY_COLUMNS.map((d) => sql`case when substr(day, 9, 2) = ${d.slice(1)} then count else 0 end as ${sql.ref(d)}`))}
-          from indicator_counts where indicator = ${q.indicator} and ${pastWatermark(`${q.from}-01`)} and day <= ${`${q.to}-31`} ${units}
-      ) as r group by month, dims`.execute(db)
+    await sql<Record<string, string | number>>`
+      select month, dims, ${sql.join(DAY_COLUMNS.map((d) => sql`sum(${sql.ref(d)}) as ${sql.ref(d)}`))}
+        from indicator_month_counts where indicator = ${q.indicator} and month >= ${q.from} and month <= ${q.to} ${units} group by month, dims
+      union all
+      select substr(day, 1, 7) as month, dims, ${sql.join(DAY_COLUMNS.map((d) => sql`sum(case when substr(day, 9, 2) = ${d.slice(1)} then count else 0 end) as ${sql.ref(d)}`))}
+        from indicator_counts where indicator = ${q.indicator} and ${pastWatermark(`${q.from}-01`)} and day <= ${`${q.to}-31`} ${units} group by substr(day, 1, 7), dims`.execute(db)
   ).rows;
   // The counter rows' fine breakdowns made coarse, and rows of one month and coarse breakdown added up.
   const out = new Map<string, MonthDaySums>();
