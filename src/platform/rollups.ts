@@ -22,9 +22,9 @@
  * counter row only, one B-tree write instead of two; a count of a day already folded (a record
  * back-dated, a state moving on) writes both, in the same transaction. {@link foldMonthRows}
  * (the reports module's nightly job, and `motcua reports rebuild`) adds the counter rows of the
- * days after the watermark into the month rows and moves the watermark, in one transaction.
- * Readers of month rows add the counter rows past the watermark in the same statement (one
- * snapshot), so the sums are the same whenever the fold runs.
+ * days after the watermark into the month rows a day at a time, each day in one transaction with
+ * the watermark's move. Readers of month rows add the counter rows past the watermark in the same
+ * statement (one snapshot), so the sums are the same whenever a fold runs.
  */
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { addDays } from './dates.js';

@@ -4,7 +4,7 @@
  * on historical or current boundaries; targets; the monthly report as XLSX and PDF, generated at
  * month end; `motcua reports rebuild|verify` to prove the roll-ups agree with the records.
  */
-import { todayInVietnam } from '../platform/dates.js';
+import { addDays, todayInVietnam } from '../platform/dates.js';
 import type { AppContext, PlatformModule } from '../platform/module.js';
 import { reportsCli } from './cli.js';
 import { MONTHLY_JOB, monthlyJob, scheduleMonthlyReports } from './monthly.js';
@@ -12,7 +12,6 @@ import { geoApiRoutes, geoFileRoutes } from './geo.js';
 import { reportsRoutes } from './routes.js';
 import { reportsMigrations } from './store.js';
 import { FOLD_JOB, foldJob, scheduleFold } from './rebuild.js';
-import { addDays } from '../platform/dates.js';
 
 export { INDICATORS, findIndicator, rollupIndicatorsRead, BREAKDOWN_LABELS, type IndicatorDefinition, type Measure, type Text } from './catalogue.js';
 export { openScope, indicatorAnswer, reportsEnv, type ReportsEnv, type IndicatorAnswer, type Figure } from './compute.js';

@@ -15,14 +15,14 @@
  * their own transaction into rows the rebuild then replaces. Rebuild when writes are quiet (a
  * maintenance window) and verify afterwards.
  */
+import type { Kysely } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
+import { addDays, todayInVietnam, VIETNAM_TIME_ZONE } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
 import { enqueueJob, type JobHandler } from '../platform/jobs/index.js';
 import type { PlatformModule } from '../platform/module.js';
-import { Temporal } from 'temporal-polyfill';
-import { addDays, todayInVietnam, VIETNAM_TIME_ZONE } from '../platform/dates.js';
-import type { Kysely } from 'kysely';
 import { DAY_COLUMNS, dimsKey, foldedThrough, foldMonthRows, monthRowKey, MonthRowsBuilder } from '../platform/rollups.js';
 import { countersOf, monthCountersOf, replaceCounters } from './store.js';
 
