@@ -39,7 +39,8 @@
  *    target < 10 %. Printed beside it: (c) the nightly fold (`foldMonthRows`: a count of a day not
  *    folded yet writes its counter row only, the fold adds it to its month row at 00:15, when no
  *    desk is open) of the rounds' counts, its main-thread CPU time divided by the counts, and the
- *    share were it to run beside the submissions, ((b) + (c)) ÷ (a). The same figures in CPU time of the whole process are printed beside it.
+ *    share were it to run beside the submissions, ((b) + (c)) ÷ (a). The same figures in CPU time
+ *    of the whole process are printed beside it.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -284,11 +285,13 @@ async function maintenanceCost(dashboardFile: string, communeCodes: string[]): P
  */
 async function foldedThroughYesterday(db: Database): Promise<void> {
   const yesterday = addDays(todayInVietnam(), -1);
-  if ((await foldedThrough(db.kysely)) === yesterday) return;
-  const month = yesterday.slice(0, 7);
-  await db.transaction(async (trx) => {
-    await trx.deleteFrom('indicator_month_counts' as never).where('month' as never, '>=', month as never).execute();
-    await trx.updateTable('indicator_fold' as never).set({ folded_through: addDays(`${month}-01`, -1) } as never).execute();
-  });
+  if ((await foldedThrough(db.kysely)) > yesterday) {
+    const month = yesterday.slice(0, 7);
+    await db.transaction(async (trx) => {
+      await trx.deleteFrom('indicator_month_counts' as never).where('month' as never, '>=', month as never).execute();
+      await trx.updateTable('indicator_fold' as never).set({ folded_through: addDays(`${month}-01`, -1) } as never).execute();
+    });
+  }
+  // (A watermark behind yesterday is simply folded forward, as the nightly job would.)
   await foldMonthRows(db, yesterday);
 }
