@@ -14,7 +14,7 @@ import { FOLD_JOB, foldJob, scheduleFold } from './rebuild.js';
 import { sumMonthSegments } from './store.js';
 import type { PlatformModule } from '../platform/module.js';
 import { countIndicator, foldedThrough, foldMonthRows, type IndicatorCount } from '../platform/rollups.js';
-import { addDays, todayInVietnam } from '../platform/dates.js';
+import { addDays, todayInVietnam, VIETNAM_TIME_ZONE } from '../platform/dates.js';
 import { startTestPlatform } from '../platform/testing/app.js';
 import { forEachEngine } from '../platform/testing/engines.js';
 import { createStaff, signInStaff } from '../identity/index.js';
@@ -691,7 +691,7 @@ forEachEngine('reports', setup, (env, engine) => {
       // the fold of today waits for tomorrow, 00:15 in Vietnam.
       await runDueJobs(ctx, { [FOLD_JOB]: foldJob });
       await scheduleFold(ctx.db.kysely, today);
-      const midnight = (day: string, time: string) => Temporal.PlainDate.from(day).toZonedDateTime({ timeZone: 'Asia/Ho_Chi_Minh', plainTime: Temporal.PlainTime.from(time) }).toInstant().toString();
+      const midnight = (day: string, time: string) => Temporal.PlainDate.from(day).toZonedDateTime({ timeZone: VIETNAM_TIME_ZONE, plainTime: Temporal.PlainTime.from(time) }).toInstant().toString();
       const tomorrow = addDays(today, 1);
       expect(await runDueJobs(ctx, { [FOLD_JOB]: foldJob }, { now: midnight(tomorrow, '00:14') })).toEqual({ done: 0, failed: 0 });
       expect(await runDueJobs(ctx, { [FOLD_JOB]: foldJob }, { now: midnight(tomorrow, '00:15') })).toEqual({ done: 1, failed: 0 });
