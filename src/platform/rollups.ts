@@ -144,9 +144,9 @@ export const rollupMigrations: Record<string, Migration> = {
    * counted (or '' when nothing is; a count dated in the future keeps every count writing both
    * rows until that day). Copies of an older version must be stopped before it runs: their
    * counts of later days would still write month rows, which readers would then add twice.
-   * Measured on the dashboard benchmark's counter table
-   * (better-sqlite3, ten counts a transaction, each a different unit and breakdown): the
-   * counter row alone 8–12 µs a count, with its month row 16–22.
+   * Measured on the dashboard benchmark's counter table (better-sqlite3, ten counts a
+   * transaction, each a different unit and breakdown): the counter row alone 8–12 µs a count,
+   * with its month row 16–22.
    */
   '0007_platform_indicator_fold': {
     async up(db: Kysely<any>) {
@@ -294,7 +294,8 @@ export function parseDimsKey(key: string): Record<string, string> {
  * the counts and the records never disagree. Works on SQLite and PostgreSQL (`INSERT … ON
  * CONFLICT DO UPDATE`). The counter row is written first: on PostgreSQL its table lock (ROW
  * EXCLUSIVE) is then held while the watermark is read, so a fold ({@link foldMonthRows}, which
- * takes SHARE on the table) either waits for this transaction or has committed before the read.
+ * takes SHARE ROW EXCLUSIVE on the table) either waits for this transaction or has committed
+ * before the read.
  */
 export async function countIndicator(trx: Kysely<any>, input: IndicatorCount): Promise<void> {
   const delta = input.delta ?? 1;

@@ -5,7 +5,7 @@
  * month end; `motcua reports rebuild|verify` to prove the roll-ups agree with the records.
  */
 import { addDays, todayInVietnam } from '../platform/dates.js';
-import type { AppContext, PlatformModule } from '../platform/module.js';
+import type { PlatformModule } from '../platform/module.js';
 import { reportsCli } from './cli.js';
 import { MONTHLY_JOB, monthlyJob, scheduleMonthlyReports } from './monthly.js';
 import { geoApiRoutes, geoFileRoutes } from './geo.js';
@@ -31,16 +31,12 @@ export const reportsModule: PlatformModule = {
   rootRoutes: geoFileRoutes,
   // The month-end generation: queued once per month for 00:30 on the next month's first day; the
   // nightly fold of the roll-ups' month rows (src/platform/rollups.ts): through yesterday at once,
-  // then each night at 00:15. Queued with the built-in data, and again (if missing) whenever a
-  // copy starts its job loop.
-  seed: (ctx) => scheduleRecurring(ctx),
-  schedule: (ctx) => scheduleRecurring(ctx),
+  // then each night at 00:15. Queued (if missing) whenever a copy starts its job loop, the only
+  // place they run.
+  schedule: async (ctx) => {
+    await scheduleMonthlyReports(ctx.db.kysely, todayInVietnam().slice(0, 7));
+    await scheduleFold(ctx.db.kysely, addDays(todayInVietnam(), -1));
+  },
   cli: reportsCli,
   jobs: { [MONTHLY_JOB]: monthlyJob, [FOLD_JOB]: foldJob },
 };
-
-/** The month-end reports of this month and the fold through yesterday (each queued once: dedupe keys). */
-async function scheduleRecurring(ctx: AppContext): Promise<void> {
-  await scheduleMonthlyReports(ctx.db.kysely, todayInVietnam().slice(0, 7));
-  await scheduleFold(ctx.db.kysely, addDays(todayInVietnam(), -1));
-}

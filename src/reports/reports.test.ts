@@ -12,6 +12,7 @@ import { runDueJobs } from '../platform/jobs/index.js';
 import { Temporal } from 'temporal-polyfill';
 import { FOLD_JOB, foldJob, scheduleFold } from './rebuild.js';
 import { sumMonthSegments } from './store.js';
+import { reportsModule } from './index.js';
 import type { PlatformModule } from '../platform/module.js';
 import { countIndicator, foldedThrough, foldMonthRows, type IndicatorCount } from '../platform/rollups.js';
 import { addDays, todayInVietnam, VIETNAM_TIME_ZONE } from '../platform/dates.js';
@@ -687,9 +688,7 @@ forEachEngine('reports', setup, (env, engine) => {
       // Read as the dashboard reads it: the month rows and the counter rows past the watermark.
       const sums = async () => (await sumMonthSegments(ctx.db.kysely, { indicator: 'dossiers.apologies', segments: [{ from: today, to: today }], variants: [[]], byUnit: true, unitCodes: ['10897'] })).map((r) => r.sums);
       expect(await sums()).toEqual([[[1]]]);
-      // The fold through yesterday the platform queued when it started runs now (and changes nothing: the rebuild folded);
-      // the fold of today waits for tomorrow, 00:15 in Vietnam.
-      await runDueJobs(ctx, { [FOLD_JOB]: foldJob });
+      // The fold of today waits for tomorrow, 00:15 in Vietnam.
       await scheduleFold(ctx.db.kysely, today);
       const midnight = (day: string, time: string) => Temporal.PlainDate.from(day).toZonedDateTime({ timeZone: VIETNAM_TIME_ZONE, plainTime: Temporal.PlainTime.from(time) }).toInstant().toString();
       const tomorrow = addDays(today, 1);
@@ -701,6 +700,16 @@ forEachEngine('reports', setup, (env, engine) => {
       // The next night's fold is queued.
       const next = await ctx.db.kysely.selectFrom('jobs').select(['next_attempt_at', 'status']).where('dedupe_key', '=', `${FOLD_JOB}:${tomorrow}`).executeTakeFirst();
       expect(next).toEqual({ next_attempt_at: new Date(midnight(addDays(tomorrow, 1), '00:15')).toISOString(), status: 'pending' });
+    });
+
+    it('queues the fold through yesterday and this month’s reports when a copy starts its job loop, once however often it starts', async () => {
+      const { ctx } = env();
+      const today = todayInVietnam();
+      const keys = [`${FOLD_JOB}:${addDays(today, -1)}`, `${MONTHLY_JOB}:${today.slice(0, 7)}`];
+      const queued = async () => (await ctx.db.kysely.selectFrom('jobs').select('dedupe_key').where('dedupe_key', 'in', keys).orderBy('dedupe_key').execute()).map((r) => r.dedupe_key);
+      await reportsModule.schedule!(ctx);
+      await reportsModule.schedule!(ctx);
+      expect(await queued()).toEqual([...keys].sort());
     });
 
     it('refuses a recount of an indicator the module does not declare', async () => {

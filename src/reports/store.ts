@@ -93,11 +93,20 @@ export interface CounterSum {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** `dims` holds `dim=value` for one of the values (or for none, `negate`). Canonical keys make this exact. */
+/** `dims` holds the pair `text` (`dim=value`). Canonical keys make this exact. */
+function holds(text: string): RawBuilder<boolean> {
+  return sql<boolean>`(';' || dims || ';') like ${`%;${likeEscape(text)};%`} escape '\\'`;
+}
+
+/** One of `conditions` (none: false), or none of them when `negate`. */
+function anyOf(conditions: readonly RawBuilder<boolean>[], negate: boolean | undefined): RawBuilder<boolean> {
+  const any = conditions.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(conditions, sql` or `)})`;
+  return negate ? sql<boolean>`not ${any}` : any;
+}
+
+/** `dims` holds `dim=value` for one of the values (or for none, `negate`). */
 function dimCondition(f: DimFilter): RawBuilder<boolean> {
-  const padded = sql`(';' || dims || ';')`;
-  const any = f.values.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(f.values.map((v) => sql`${padded} like ${`%;${likeEscape(`${f.dim}=${v}`)};%`} escape '\\'`), sql` or `)})`;
-  return f.negate ? sql<boolean>`not ${any}` : any;
+  return anyOf(f.values.map((v) => holds(`${f.dim}=${v}`)), f.negate);
 }
 
 /**
@@ -205,11 +214,8 @@ export function passesFilters(dims: Record<string, string>, filters: readonly Di
  */
 function coarseDimCondition(f: DimFilter): RawBuilder<boolean> {
   if (f.dim !== 'sectorGroup') return dimCondition(f);
-  const padded = sql`(';' || dims || ';')`;
-  const like = (text: string) => sql<boolean>`${padded} like ${`%;${likeEscape(text)};%`} escape '\\'`;
-  const fine = (v: string) => (v === 'police' ? like('sector=police') : sql<boolean>`(${padded} like '%;sector=%' and not ${like('sector=police')})`);
-  const any = f.values.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`(${sql.join(f.values.map((v) => sql`(${like(`sectorGroup=${v}`)} or ${fine(v)})`), sql` or `)})`;
-  return f.negate ? sql<boolean>`not ${any}` : any;
+  const fine = (v: string) => (v === 'police' ? holds('sector=police') : sql<boolean>`((';' || dims || ';') like '%;sector=%' and not ${holds('sector=police')})`);
+  return anyOf(f.values.map((v) => sql<boolean>`(${holds(`sectorGroup=${v}`)} or ${fine(v)})`), f.negate);
 }
 
 /** Sums of the coarse month rows of one unit (or of all units asked), one per segment and variant. */
