@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { forEachEngine } from '../testing/engines.js';
 import { migrateToLatest } from '../db/migrations.js';
 import type { Database } from '../db/database.js';
-import { AuditGroupCommit, SUBJECT_INDEX_EVERY, auditEntriesFor, auditMigrations, indexAuditSubjects, recordAudit, recordAuditNow, verifyAuditChain } from './audit.js';
+import { AuditGroupCommit, auditEntriesFor, auditMigrations, recordAudit, recordAuditNow, verifyAuditChain } from './audit.js';
 
 const officer = { kind: 'staff' as const, id: 'canbo.camhoang', unitCode: '10897', sourceIp: '10.0.0.7', requestId: 'req-00000001' };
 
@@ -151,35 +151,14 @@ forEachEngine(
   },
 );
 
-/**
- * Writes entries as the writer of migration 0001's time did (each subject indexed at once, the head
- * without a watermark): the hash in the documented form, the rows by plain SQL.
- */
-async function writeAsBefore(db: Database, entries: { action: string; subjects: string[]; purposeCode: string | null; summary: string }[]): Promise<void> {
-  let prev = '0'.repeat(64);
-  let seq = 0;
-  for (const e of entries) {
-    seq++;
-    const at = `2023-02-28T0${seq}:00:00.000Z`;
-    const hash = createHash('sha256').update(prev).update('\n').update(JSON.stringify([seq, at, 'staff', officer.id, officer.unitCode, officer.sourceIp, officer.requestId, e.action, e.subjects, e.purposeCode, null, e.summary])).digest('hex');
-    await sql`insert into audit_log (seq, at, actor_kind, actor_id, actor_unit, source_ip, request_id, action, subjects, purpose_code, purpose_note, summary, prev_hash, hash)
-      values (${seq}, ${at}, 'staff', ${officer.id}, ${officer.unitCode}, ${officer.sourceIp}, ${officer.requestId}, ${e.action}, ${JSON.stringify(e.subjects)}, ${e.purposeCode}, ${null}, ${e.summary}, ${prev}, ${hash})`.execute(db.kysely);
-    for (const subject of e.subjects) await sql`insert into audit_subjects (subject, seq) values (${subject}, ${seq})`.execute(db.kysely);
-    await sql`update audit_head set seq = ${seq}, hash = ${hash} where id = 1`.execute(db.kysely);
-    prev = hash;
-  }
-}
-
 forEachEngine(
-  'audit log written before 0005_platform_audit_sqlite_keys and 0008_platform_audit_deferred_subjects',
+  'audit log written before 0005_platform_audit_sqlite_keys',
   async (t) => {
-    // The chain as the first migration left it, with entries, then the later migrations applied.
+    // The chain as the first migration left it, with entries, then the later migration applied.
     const { '0001_platform_audit': first, ...later } = auditMigrations;
     await migrateToLatest(t.db, { '0001_platform_audit': first! });
-    await writeAsBefore(t.db, [
-      { action: 'citizen.read', subjects: ['citizen:030095001234'], purposeCode: 'DOSSIER_PROCESSING', summary: 'record shown' },
-      { action: 'citizen.update', subjects: ['citizen:030095001234', 'household:HK-0042'], purposeCode: null, summary: 'phone changed' },
-    ]);
+    await recordAuditNow(t.db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'DOSSIER_PROCESSING', summary: 'record shown' });
+    await recordAuditNow(t.db, { actor: officer, action: 'citizen.update', subjects: [{ type: 'citizen', id: '030095001234' }, { type: 'household', id: 'HK-0042' }], summary: 'phone changed' });
     const before = (await sql<Record<string, unknown>>`select * from audit_log order by seq`.execute(t.db.kysely)).rows;
     await migrateToLatest(t.db, { '0001_platform_audit': first!, ...later });
     return { before };
@@ -191,8 +170,6 @@ forEachEngine(
       expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: 2 });
       expect((await auditEntriesFor(t.db, { type: 'citizen', id: '030095001234' }, { offset: 0, limit: 10 })).items.map((e) => [e.seq, e.action])).toEqual([[2, 'citizen.update'], [1, 'citizen.read']]);
       expect((await auditEntriesFor(t.db, { type: 'household', id: 'HK-0042' }, { offset: 0, limit: 10 })).total).toBe(1);
-      // Every entry was indexed as it was written: the watermark starts at the last one.
-      expect((await sql<{ indexed_seq: number | string }>`select indexed_seq from audit_head`.execute(t.db.kysely)).rows.map((r) => Number(r.indexed_seq))).toEqual([2]);
       // The chain goes on from where it was.
       expect(await recordAuditNow(t.db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' })).toBe(3);
       expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: 3 });
@@ -205,89 +182,6 @@ forEachEngine(
       expect(schema.map((r) => r.name)).toEqual(['audit_log', 'audit_subjects']);
       expect(schema.find((r) => r.name === 'audit_log')!.sql).toContain('seq integer primary key');
       expect(schema.find((r) => r.name === 'audit_subjects')!.sql).toMatch(/without rowid$/);
-    });
-  },
-);
-
-forEachEngine(
-  'audit per-person index written after the fact',
-  async (t) => {
-    await migrateToLatest(t.db, auditMigrations);
-    return {};
-  },
-  (env, engine) => {
-    const subjectRows = async (db: Database) => (await sql<{ subject: string; seq: number | string }>`select subject, seq from audit_subjects order by subject, seq`.execute(db.kysely)).rows.map((r) => [r.subject, Number(r.seq)]);
-    const watermark = async (db: Database) => Number((await sql<{ indexed_seq: number | string }>`select indexed_seq from audit_head where id = 1`.execute(db.kysely)).rows[0]!.indexed_seq);
-    const seqsFor = async (db: Database, id: string, page = { offset: 0, limit: 50 }) => {
-      const r = await auditEntriesFor(db, { type: 'citizen', id }, page);
-      return { total: r.total, seqs: r.items.map((e) => e.seq) };
-    };
-
-    it('finds entries past the watermark in the log itself, by whole key only', async () => {
-      const { db } = env().t;
-      await recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'DOSSIER_PROCESSING', summary: 'record shown' });
-      await recordAuditNow(db, { actor: officer, action: 'citizen.search', subjects: [{ type: 'citizen', id: '030095001234' }, { type: 'citizen', id: '030095001235' }], purposeCode: 'SUPPORT_DESK', summary: 'search: 2 shown, masked' });
-      await recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001235' }], purposeCode: 'DOSSIER_PROCESSING', summary: 'record shown' });
-      expect(await subjectRows(db)).toEqual([]);
-      expect(await watermark(db)).toBe(0);
-      expect(await seqsFor(db, '030095001234')).toEqual({ total: 2, seqs: [2, 1] });
-      expect(await seqsFor(db, '030095001235')).toEqual({ total: 2, seqs: [3, 2] });
-      expect(await seqsFor(db, '030095001235', { offset: 1, limit: 1 })).toEqual({ total: 2, seqs: [2] });
-      // A key that is the start of another, or one without its type, finds nothing.
-      expect(await seqsFor(db, '03009500123')).toEqual({ total: 0, seqs: [] });
-      expect((await auditEntriesFor(db, { type: 'household', id: '030095001234' }, { offset: 0, limit: 10 })).total).toBe(0);
-    });
-
-    it('indexes on demand, sorted, and answers the same entries after', async () => {
-      const { db } = env().t;
-      expect(await indexAuditSubjects(db)).toBe(3);
-      expect(await watermark(db)).toBe(3);
-      expect(await subjectRows(db)).toEqual([['citizen:030095001234', 1], ['citizen:030095001234', 2], ['citizen:030095001235', 2], ['citizen:030095001235', 3]]);
-      expect(await seqsFor(db, '030095001234')).toEqual({ total: 2, seqs: [2, 1] });
-      expect(await seqsFor(db, '030095001235')).toEqual({ total: 2, seqs: [3, 2] });
-      // Indexed and not yet indexed entries together.
-      await recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' });
-      expect(await seqsFor(db, '030095001234')).toEqual({ total: 3, seqs: [4, 2, 1] });
-      expect(await indexAuditSubjects(db)).toBe(4);
-      expect(await indexAuditSubjects(db)).toBe(4);
-      expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 4 });
-    });
-
-    it(`a writer taking the log ${SUBJECT_INDEX_EVERY} entries past the watermark indexes them all, in its own transaction`, async () => {
-      const { db } = env().t;
-      const pin = (i: number) => `0300951${String(i).padStart(5, '0')}`;
-      const seqs = await Promise.all(Array.from({ length: SUBJECT_INDEX_EVERY - 1 }, (_, i) => recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: pin(i) }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' })));
-      expect(seqs.at(-1)).toBe(4 + SUBJECT_INDEX_EVERY - 1);
-      expect(await watermark(db)).toBe(4);
-      // The next entry takes the log SUBJECT_INDEX_EVERY past: its writer indexes every entry, its own included.
-      const last = await db.transaction((trx) => recordAudit(trx, { actor: officer, action: 'citizen.update', subjects: [{ type: 'citizen', id: pin(0) }], summary: 'phone changed' }));
-      expect(last).toBe(4 + SUBJECT_INDEX_EVERY);
-      expect(await watermark(db)).toBe(last);
-      expect((await subjectRows(db)).length).toBe(5 + SUBJECT_INDEX_EVERY);
-      expect(await seqsFor(db, pin(0))).toEqual({ total: 2, seqs: [last, 5] });
-      expect(await seqsFor(db, pin(700))).toEqual({ total: 1, seqs: [705] });
-    });
-
-    it('skips subjects an older copy indexed as it wrote, and never answers an entry twice', async () => {
-      const { db } = env().t;
-      const seq = await recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' });
-      await sql`insert into audit_subjects (subject, seq) values ('citizen:030095001234', ${seq})`.execute(db.kysely);
-      expect(await seqsFor(db, '030095001234')).toEqual({ total: 4, seqs: [seq, 4, 2, 1] });
-      expect(await indexAuditSubjects(db)).toBe(seq);
-      expect(await seqsFor(db, '030095001234')).toEqual({ total: 4, seqs: [seq, 4, 2, 1] });
-    });
-
-    if (engine !== 'postgres') return;
-    it('on PostgreSQL, indexers and writers at once index every entry once', async () => {
-      const { db } = env().t;
-      const before = (await subjectRows(db)).length;
-      const writes = Array.from({ length: 60 }, (_, i) => recordAuditNow(db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: `0300952${String(i).padStart(5, '0')}` }], purposeCode: 'SUPPORT_DESK', summary: 'record shown' }));
-      const indexers = Array.from({ length: 4 }, () => indexAuditSubjects(db));
-      const [seqs] = await Promise.all([Promise.all(writes), Promise.all(indexers)]);
-      await indexAuditSubjects(db);
-      expect((await subjectRows(db)).length).toBe(before + 60);
-      expect(await seqsFor(db, '030095200059')).toEqual({ total: 1, seqs: [seqs.at(-1)!] });
-      expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: seqs.at(-1)! });
     });
   },
 );

@@ -11,13 +11,6 @@
  * serialises writers on PostgreSQL (SQLite serialises writes anyway), so several app copies
  * extend one chain without forks.
  *
- * The per-person index (`audit_subjects`: subject, sequence number) is written after the fact, in
- * batches: an entry's subjects are indexed by the writer whose entries take the log
- * {@link SUBJECT_INDEX_EVERY} or more entries past the index's watermark (`audit_head.indexed_seq`),
- * in the same transaction, sorted by subject so that neighbouring keys share their B-tree leaves.
- * {@link auditEntriesFor} reads the index up to the watermark and scans the few entries past it
- * in the same statement, so every entry is found from the moment it is committed.
- *
  * Write an entry inside the transaction of the change it describes (`recordAudit(trx, …)`), so a
  * crash never leaves a change without its entry or an entry without its change. A read, which
  * changes nothing else, awaits `recordAuditNow(db, …)` before answering: concurrent reads share
@@ -91,7 +84,7 @@ interface AuditTables {
     hash: string;
   };
   audit_subjects: { subject: string; seq: number };
-  audit_head: { id: number; seq: number; hash: string; indexed_seq: number };
+  audit_head: { id: number; seq: number; hash: string };
 }
 
 const GENESIS = '0'.repeat(64);
@@ -157,24 +150,6 @@ export const auditMigrations: Record<string, Migration> = {
       });
     },
   },
-  /**
-   * The per-person index written after the fact (module comment): `audit_head.indexed_seq` is the
-   * last entry whose subjects `audit_subjects` holds. Until now every entry was indexed as it was
-   * written, so the watermark starts at the last entry. Copies of an older version still running
-   * would index their entries at once: harmless, the batch insert skips keys already there.
-   * Measured on the population-lookup benchmark (bench/population-lookup.bench.ts): the subject
-   * row was the one random B-tree leaf each read wrote.
-   */
-  '0008_platform_audit_deferred_subjects': {
-    async up(db: Kysely<any>) {
-      const up = async (trx: Kysely<any>) => {
-        await trx.schema.alterTable('audit_head').addColumn('indexed_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-        await sql`update audit_head set indexed_seq = seq`.execute(trx);
-      };
-      // PostgreSQL runs each migration in a transaction; SQLite migrations run outside one (Kysely: no transactional DDL), and this one is all or nothing.
-      await (db.isTransaction ? up(db) : db.transaction().execute(up));
-    },
-  },
 };
 
 function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
@@ -192,26 +167,18 @@ interface PendingEntry {
 }
 
 /**
- * Entries the log may run past its per-person index before a writer indexes them (module
- * comment): the most {@link auditEntriesFor} scans beyond the index, about. Measured on the
- * population-lookup benchmark (bench/population-lookup.bench.ts).
- */
-export const SUBJECT_INDEX_EVERY = 1024;
-
-/**
  * Appends `entries`, in order, to the chain using `db` (a transaction): the head row is taken
  * once for all of them (`seq + n`), their hashes chained in order, the rows written in multi-row
- * inserts and the head's hash set once. When the log is then {@link SUBJECT_INDEX_EVERY} or more
- * entries past its per-person index, the entries not yet indexed (these ones included) are
- * indexed in the same transaction. Returns their sequence numbers.
+ * inserts and the head's hash set once. Returns their sequence numbers.
  */
 async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]): Promise<number[]> {
   // Take the head: the row lock (PostgreSQL) orders concurrent writers; SQLite holds the write lock.
-  const [head] = await runStatement<{ seq: number; hash: string; indexed_seq: number }>(db, TAKE_HEAD, [entries.length]);
+  const [head] = await runStatement<{ seq: number; hash: string }>(db, TAKE_HEAD, [entries.length]);
   if (!head) throw new Error('audit_head row missing');
   let seq = Number(head.seq) - entries.length;
   let prev = head.hash;
   const rows: AuditTables['audit_log'][] = [];
+  const subjectRows: AuditTables['audit_subjects'][] = [];
   for (const { input, at } of entries) {
     seq++;
     const subjects = (input.subjects ?? []).map((s) => `${s.type}:${s.id}`);
@@ -246,50 +213,18 @@ async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]):
       prev_hash: prev,
       hash,
     });
+    for (const subject of new Set(subjects)) subjectRows.push({ subject, seq });
     prev = hash;
   }
-  // Statement texts built once (reads write a few rows each, all the time); 14 parameters a row.
+  // Statement texts built once (reads write a few rows each, all the time); 14 and 2 parameters a row.
   await insertRows(db, 'audit_log', AUDIT_LOG_COLUMNS, rows, { perStatement: 100, types: { seq: 'bigint' }, rememberUpTo: 32 });
-  let indexed = Number(head.indexed_seq);
-  if (seq - indexed >= SUBJECT_INDEX_EVERY) indexed = await indexSubjectsAfter(db, indexed);
-  await runStatement(db, SET_HEAD, [prev, indexed]);
+  await insertRows(db, 'audit_subjects', ['subject', 'seq'], subjectRows, { perStatement: 1000, types: { seq: 'bigint' }, rememberUpTo: 32 });
+  await runStatement(db, SET_HEAD, [prev]);
   return rows.map((r) => r.seq);
 }
 
-const TAIL_SUBJECTS = statementText('select seq, subjects from audit_log where seq > ? order by seq');
-
-/**
- * Writes the `audit_subjects` rows of every entry after `indexed` (the watermark), sorted by
- * subject, and answers the new watermark (the last entry). Runs in a transaction holding the head
- * (so every entry before this writer's is committed and no other indexer runs); keys already
- * there (an older copy indexing as it wrote) are skipped.
- */
-async function indexSubjectsAfter(db: Kysely<any>, indexed: number): Promise<number> {
-  const tail = await runStatement<{ seq: number; subjects: string }>(db, TAIL_SUBJECTS, [indexed]);
-  const subjectRows: AuditTables['audit_subjects'][] = [];
-  for (const { seq, subjects } of tail) for (const subject of new Set(JSON.parse(subjects) as string[])) subjectRows.push({ subject, seq: Number(seq) });
-  subjectRows.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.seq - b.seq));
-  await insertRows(db, 'audit_subjects', ['subject', 'seq'], subjectRows, { perStatement: 1000, types: { seq: 'bigint' }, onConflict: 'ignore' });
-  return tail.length > 0 ? Number(tail[tail.length - 1]!.seq) : indexed;
-}
-
-/**
- * Indexes every entry not yet in the per-person index now, in a transaction of its own (the
- * writers do it every {@link SUBJECT_INDEX_EVERY} entries; {@link auditEntriesFor} finds entries
- * either way). Answers the new watermark.
- */
-export async function indexAuditSubjects(db: Database): Promise<number> {
-  return db.transaction(async (trx) => {
-    const [head] = await runStatement<{ hash: string; indexed_seq: number }>(trx, TAKE_HEAD, [0]);
-    if (!head) throw new Error('audit_head row missing');
-    const indexed = await indexSubjectsAfter(trx, Number(head.indexed_seq));
-    await runStatement(trx, SET_HEAD, [head.hash, indexed]);
-    return indexed;
-  });
-}
-
-const TAKE_HEAD = statementText('update audit_head set seq = seq + ? where id = 1 returning seq, hash, indexed_seq');
-const SET_HEAD = statementText('update audit_head set hash = ?, indexed_seq = ? where id = 1');
+const TAKE_HEAD = statementText('update audit_head set seq = seq + ? where id = 1 returning seq, hash');
+const SET_HEAD = statementText('update audit_head set hash = ? where id = 1');
 const AUDIT_LOG_COLUMNS = [
   'seq', 'at', 'actor_kind', 'actor_id', 'actor_unit', 'source_ip', 'request_id', 'action', 'subjects', 'purpose_code', 'purpose_note', 'summary', 'prev_hash', 'hash',
 ] as const satisfies readonly (keyof AuditTables['audit_log'])[];
@@ -433,41 +368,25 @@ export async function verifyAuditChain(db: Database, batch = 5000, onProgress?: 
   return { ok: true, checked };
 }
 
-/**
- * The sequence numbers of the entries that touched one subject: from the per-person index up to
- * its watermark and, past it, from the log itself (its JSON `subjects` holding the quoted key) —
- * one statement, so one snapshot on both engines: an entry is in exactly one of the two parts
- * (indexed entries are at or before the watermark); `union` drops what an older copy indexed twice.
- */
-const SUBJECT_SEQS = {
-  sqlite: 'select seq from audit_subjects where subject = ? union select seq from audit_log where seq > (select indexed_seq from audit_head where id = 1) and instr(subjects, ?) > 0',
-  postgres: 'select seq from audit_subjects where subject = $1 union select seq from audit_log where seq > (select indexed_seq from audit_head where id = 1) and strpos(subjects, $2) > 0',
-};
-const ENTRIES_FOR = {
-  sqlite: `select l.* from (${SUBJECT_SEQS.sqlite}) s join audit_log l on l.seq = s.seq order by l.seq desc limit ? offset ?`,
-  postgres: `select l.* from (${SUBJECT_SEQS.postgres}) s join audit_log l on l.seq = s.seq order by l.seq desc limit $3 offset $4`,
-};
-const COUNT_FOR = {
-  sqlite: `select count(*) as n from (${SUBJECT_SEQS.sqlite}) s`,
-  postgres: `select count(*) as n from (${SUBJECT_SEQS.postgres}) s`,
-};
-
-/**
- * Entries that touched one subject (`type`, `id`), newest first: "who looked at my record"
- * (`items`: at most `page.limit` after skipping `page.offset`; `total`: all of them). Entries not
- * yet in the per-person index are found too (module comment).
- */
+/** Entries that touched one subject (`type`, `id`), newest first: "who looked at my record". */
 export async function auditEntriesFor(
   db: Database,
   subject: { type: string; id: string },
   page: { offset: number; limit: number },
 ): Promise<{ items: AuditEntry[]; total: number }> {
+  const k = db.as<AuditTables>();
   const key = `${subject.type}:${subject.id}`;
-  // As the key is written inside the JSON array: quoted, so `citizen:1` does not match `citizen:12`.
-  const quoted = JSON.stringify(key);
   const [rows, count] = await Promise.all([
-    runStatement<AuditTables['audit_log']>(db.kysely, ENTRIES_FOR, [key, quoted, page.limit, page.offset]),
-    runStatement<{ n: number }>(db.kysely, COUNT_FOR, [key, quoted]),
+    k
+      .selectFrom('audit_subjects as s')
+      .innerJoin('audit_log as l', 'l.seq', 's.seq')
+      .selectAll('l')
+      .where('s.subject', '=', key)
+      .orderBy('s.seq', 'desc')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
+    k.selectFrom('audit_subjects').select((eb) => eb.fn.countAll<number>().as('n')).where('subject', '=', key).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toEntry), total: Number(count[0]?.n ?? 0) };
+  return { items: rows.map(toEntry), total: Number(count.n) };
 }

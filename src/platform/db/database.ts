@@ -465,16 +465,9 @@ export interface InsertRowsOptions {
   types?: Readonly<Record<string, 'integer' | 'bigint'>>;
   /** SQLite: also keep the text of statements of up to this many rows (default 0: only full ones). */
   rememberUpTo?: number;
-  /** `'ignore'`: a row whose key is already there is skipped (`ON CONFLICT DO NOTHING`, both engines). */
-  onConflict?: 'ignore';
 }
 
 const insertTexts = new Map<string, string>();
-/** The key of a kept insert text: table, engine, rows (SQLite) and conflict rule. */
-function insertTextKey(postgres: boolean, table: string, count: number, onConflict: InsertRowsOptions['onConflict']): string {
-  return `${postgres ? `pg ${table}` : `sqlite ${table} ${count}`}${onConflict ? ` ${onConflict}` : ''}`;
-}
-
 /**
  * The text of a multi-row insert, built once per table (and, on SQLite, per number of rows):
  * - SQLite: `insert into T (…) values (?, …), (?, …)` for `count` rows;
@@ -482,9 +475,8 @@ function insertTextKey(postgres: boolean, table: string, count: number, onConfli
  *   whatever the number of rows: a tenth of the parameters to send and parse, and half the time
  *   of the same rows as VALUES lists (measured on 30,000 citizens).
  */
-function multiRowInsert(postgres: boolean, table: string, columns: readonly string[], count: number, options: InsertRowsOptions): string {
-  const { types, onConflict } = options;
-  const key = insertTextKey(postgres, table, count, onConflict);
+function multiRowInsert(postgres: boolean, table: string, columns: readonly string[], count: number, types: InsertRowsOptions['types']): string {
+  const key = postgres ? `pg ${table}` : `sqlite ${table} ${count}`;
   let text = insertTexts.get(key);
   if (text === undefined) {
     const names = columns.map((c) => `"${c}"`).join(', ');
@@ -494,7 +486,6 @@ function multiRowInsert(postgres: boolean, table: string, columns: readonly stri
       const row = `(${columns.map(() => '?').join(', ')})`;
       text = `insert into ${table} (${names}) values ${Array.from({ length: count }, () => row).join(', ')}`;
     }
-    if (onConflict === 'ignore') text += ' on conflict do nothing';
     insertTexts.set(key, text);
   }
   return text;
@@ -519,9 +510,9 @@ export async function insertRows<R>(db: Kysely<any>, table: string, columns: rea
       parameters = [];
       for (const r of slice) for (const c of columns) parameters.push(r[c] ?? null);
     }
-    const text = multiRowInsert(postgres, table, columns, slice.length, options);
+    const text = multiRowInsert(postgres, table, columns, slice.length, options.types);
     // The last, shorter slice of each call differs from call to call: not kept, unless asked.
-    if (!postgres && slice.length !== options.perStatement && slice.length > (options.rememberUpTo ?? 0)) insertTexts.delete(insertTextKey(false, table, slice.length, options.onConflict));
+    if (!postgres && slice.length !== options.perStatement && slice.length > (options.rememberUpTo ?? 0)) insertTexts.delete(`sqlite ${table} ${slice.length}`);
     await execute(db, text, parameters);
   }
 }
