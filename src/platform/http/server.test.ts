@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, forEachEngine, TEST_PG_URL } from '../testing/engines.js';
@@ -151,6 +154,7 @@ forEachEngine('HTTP platform', startTestPlatform, (env) => {
     const page = await app.inject({ url: `/${'a'.repeat(300)}`, headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['cache-control']).toBe('no-cache');
     expect(page.body).toContain('<div id="root">');
     for (const url of [`/${'a'.repeat(256)}`, `/assets/${'b'.repeat(300)}.js`, `/assets/${'é'.repeat(200)}.js`]) {
       const r = await app.inject(url);
@@ -159,6 +163,32 @@ forEachEngine('HTTP platform', startTestPlatform, (env) => {
     }
     // A file of the build still comes from disk.
     expect((await app.inject('/favicon.svg')).headers['content-type']).toContain('image/svg+xml');
+  });
+
+  it('sends the web UI compressed to browsers that accept it, and lets them keep hashed assets for a year', async () => {
+    const { app } = env();
+    const assets = fs.readdirSync('web/dist/assets');
+    const antd = assets.find((f) => /^antd-.*\.js$/.test(f))!;
+    const size = (f: string) => fs.statSync(path.join('web/dist/assets', f)).size;
+    const br = await app.inject({ url: `/assets/${antd}`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'public, max-age=31536000, immutable' });
+    expect(br.headers.vary).toContain('accept-encoding');
+    expect(br.rawPayload.length).toBe(size(`${antd}.br`));
+    // Ant Design's bundle goes over the network at about a quarter of its size.
+    expect(size(`${antd}.br`)).toBeLessThan(size(antd) / 3);
+    expect(zlib.brotliDecompressSync(br.rawPayload).length).toBe(size(antd));
+    const gz = await app.inject({ url: `/assets/${antd}`, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.rawPayload).length).toBe(size(antd));
+    const plain = await app.inject({ url: `/assets/${antd}` });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.length).toBe(size(antd));
+    // The page itself is asked for again each time (it names the assets of the current build).
+    const page = await app.inject({ url: '/', headers: { accept: 'text/html', 'accept-encoding': 'br' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'no-cache' });
+    expect(zlib.brotliDecompressSync(page.rawPayload).toString()).toContain('<div id="root">');
   });
 
   it('answers a wrong method on an existing path with 405 and Allow, an unknown path with 404', async () => {

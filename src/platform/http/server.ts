@@ -329,14 +329,29 @@ export async function createHttpServer(ctx: AppContext, modules: PlatformModule[
   const webDir = options.webDir ? path.resolve(options.webDir) : undefined;
   const indexHtml = webDir && fs.existsSync(path.join(webDir, 'index.html')) ? path.join(webDir, 'index.html') : undefined;
   if (webDir && indexHtml) {
-    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: true, index: ['index.html'] });
+    // Citizens open these pages on cheap phones over mobile data: the build writes a Brotli and a
+    // gzip copy of every text file (web/vite.config.ts), sent to browsers that accept them (Vary:
+    // Accept-Encoding); files under /assets/ carry a content hash in their names, so browsers may
+    // keep them for a year without asking again; everything else (index.html) is revalidated.
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, filePath) => {
+        const hashed = path.relative(webDir, filePath).split(path.sep)[0] === 'assets';
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
     const wantsPage = request.method === 'GET' && !pathname.startsWith('/api/') && !pathname.startsWith('/oidc/') && indexHtml;
     if (wantsPage && (request.headers.accept ?? '').includes('text/html')) {
-      return reply.type('text/html; charset=utf-8').send(fs.createReadStream(indexHtml));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(indexHtml));
     }
     // RFC 9110 §15.5.6: a path served under other methods answers 405 with the list of them.
     const allow = ROUTE_METHODS.filter((method) => method !== request.method && isExplicitRoute(app.findRoute({ method, url: pathname })));
