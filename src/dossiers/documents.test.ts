@@ -9,7 +9,7 @@ import { sanitizeFileName } from './attachments.js';
 import { dossierPlatform, OFFICER, OFFICER_ACTOR } from './fixtures.js';
 import { submitDossier } from './intake.js';
 import { takeAction } from './actions.js';
-import { LOOKUPS_PER_ADDRESS } from './tracking.js';
+import { LOOKUPS_PER_ADDRESS, WRONG_DIGITS_PER_DOSSIER } from './tracking.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -154,6 +154,13 @@ forEachEngine('dossier attachments, tracking and register', dossierPlatform, (en
     expect(blocked.json().code).toBe('RATE_LIMITED');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(3000);
     expect((await get(`/api/v1/track/${code}`)).statusCode).toBe(200);
+    // The guesser's block is theirs: the applicant, from another address, still sees their name.
+    const applicant = await env().app.inject({ method: 'GET', url: `/api/v1/track/${code}?phoneLast4=5678`, remoteAddress: '203.0.113.9' });
+    expect(applicant.json().applicant).toEqual({ initials: 'N.T.H.', fullName: 'Nguyễn Thị Hoa' });
+    // Many addresses guessing together: the dossier takes WRONG_DIGITS_PER_DOSSIER an hour in all.
+    const guess = (ip: string, digits: string) => env().app.inject({ method: 'GET', url: `/api/v1/track/${code}?phoneLast4=${digits}`, remoteAddress: ip });
+    for (let a = 1; a < WRONG_DIGITS_PER_DOSSIER / 5; a++) for (let i = 0; i < 5; i++) expect((await guess(`198.51.100.${a}`, `100${i}`)).statusCode).toBe(200);
+    expect([(await guess('203.0.113.9', '5678')).statusCode, (await guess('203.0.113.10', '5678')).json().code]).toEqual([429, 'RATE_LIMITED']);
     expect((await get('/api/v1/track/H31.10888-260213-9999')).json().code).toBe('DOSSIER_NOT_FOUND');
     expect((await get('/api/v1/track/not-a-code')).json().errors[0]).toMatchObject({ field: 'params.code', code: 'FIELD_FORMAT' });
   });

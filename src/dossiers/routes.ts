@@ -252,7 +252,7 @@ export async function dossiersRoutes(api: Api, ctx: AppContext): Promise<void> {
       schema: {
         tags: TAGS,
         summary: 'Track a dossier (public)',
-        description: 'The state, due date and timeline of a dossier by its code, for anyone (the QR code on every form points to the tracking page). Of the applicant only initials, unless `phoneLast4` matches the last four digits of their phone; wrong digits are limited to 5 an hour per dossier, and lookups (found or not) to 60 in 10 minutes per address (429 `RATE_LIMITED` with Retry-After), so the sequence of codes cannot be walked.',
+        description: 'The state, due date and timeline of a dossier by its code, for anyone (the QR code on every form points to the tracking page). Of the applicant only initials, unless `phoneLast4` matches the last four digits of their phone; wrong digits are limited to 5 an hour per dossier and address and 50 an hour per dossier from all addresses, and lookups (found or not) to 60 in 10 minutes per address (429 `RATE_LIMITED` with Retry-After), so the sequence of codes cannot be walked.',
         security: [],
         params: CodeParamsSchema,
         querystring: TrackingQuerySchema,

@@ -3,8 +3,10 @@
  * points to. It shows the service, the state, the due date and the timeline of state changes, and
  * of the applicant only initials ("N.V.A.") — the full name only when the last four digits of the
  * applicant's phone are given and match (Decree 13/2023/NĐ-CP: no personal data beyond what the
- * purpose needs). Wrong digits are throttled per dossier (5 per hour, then an hour's block: 429),
- * so the four digits cannot be guessed; lookups are limited per address ({@link LOOKUPS_PER_ADDRESS}
+ * purpose needs). Wrong digits are throttled per dossier and address (5 an hour, then an hour's
+ * block: 429) and per dossier from all addresses together ({@link WRONG_DIGITS_PER_DOSSIER} an
+ * hour), so the four digits cannot be guessed, and a stranger's five wrong guesses do not lock the
+ * applicant out of their own dossier; lookups are limited per address ({@link LOOKUPS_PER_ADDRESS}
  * in 10 minutes), so the sequence of codes cannot be walked; a shown name is audited.
  */
 import { recordAudit, type AuditActor } from '../platform/audit/audit.js';
@@ -16,20 +18,37 @@ import { STATE_NAMES_VI, type DossierState, type FormNumber } from './model.js';
 import { dossierByCode, eventsOf, type DossiersTables } from './store.js';
 import { initials, isOverdue, type TrackingView } from './views.js';
 
-const throttles = new WeakMap<DossierEnv, { digits: Throttle; address: Throttle }>();
+interface TrackingThrottles {
+  digits: Throttle;
+  dossierDigits: Throttle;
+  address: Throttle;
+}
+const throttles = new WeakMap<DossierEnv, TrackingThrottles>();
 
-/** Per dossier, wrong phone digits: 5 an hour. Per address, lookups of any code: {@link LOOKUPS_PER_ADDRESS} in 10 minutes. */
-function throttleOf(env: DossierEnv): { digits: Throttle; address: Throttle } {
+/**
+ * Wrong phone digits per dossier and address: 5 an hour; per dossier from every address:
+ * {@link WRONG_DIGITS_PER_DOSSIER} an hour. Lookups of any code per address:
+ * {@link LOOKUPS_PER_ADDRESS} in 10 minutes.
+ */
+function throttleOf(env: DossierEnv): TrackingThrottles {
   let t = throttles.get(env);
   if (!t) {
     t = {
       digits: new Throttle({ name: 'dossier-track', points: 5, windowSeconds: 3600, blockSeconds: 3600 }, env.config.redisUrl),
+      dossierDigits: new Throttle({ name: 'dossier-track-dossier', points: WRONG_DIGITS_PER_DOSSIER, windowSeconds: 3600, blockSeconds: 3600 }, env.config.redisUrl),
       address: new Throttle({ name: 'dossier-track-address', points: LOOKUPS_PER_ADDRESS, windowSeconds: 600, blockSeconds: 600 }, env.config.redisUrl),
     };
     throttles.set(env, t);
   }
   return t;
 }
+
+/**
+ * Wrong phone digits one dossier takes in an hour from all addresses together: with at most five
+ * an address, guessing one of 10,000 endings would take many addresses and, at this pace, days —
+ * while the applicant is locked out only if many addresses guess in the same hour.
+ */
+export const WRONG_DIGITS_PER_DOSSIER = 50;
 
 /**
  * Lookups one address may make in 10 minutes, found or not: dossier codes run in sequence
@@ -54,10 +73,15 @@ export async function trackDossier(env: DossierEnv, code: string, phoneLast4: st
   if (!d) throw new AppError('DOSSIER_NOT_FOUND', { code });
   let showName = false;
   if (phoneLast4 !== undefined) {
-    const throttle = throttleOf(env).digits;
-    await throttle.check(code);
+    const { digits, dossierDigits } = throttleOf(env);
+    const key = `${code}|${sourceIp ?? ''}`;
+    await digits.check(key);
+    await dossierDigits.check(code);
     showName = d.applicant_phone !== null && d.applicant_phone.replace(/\D/g, '').endsWith(phoneLast4);
-    if (!showName) await throttle.fail(code);
+    if (!showName) {
+      await digits.fail(key);
+      await dossierDigits.fail(code);
+    }
   }
   const events = await eventsOf(db, d.id);
   const timeline = events
