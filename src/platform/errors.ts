@@ -71,6 +71,7 @@ export const errorCatalogue = {
   PIN_SEX_MISMATCH: def(400, 'Chữ số thứ 4 ({digit}) của số định danh không khớp với giới tính.', 'Digit 4 ({digit}) of the identification number does not match the sex.'),
   PIN_CENTURY_MISMATCH: def(400, 'Chữ số thứ 4 ({digit}) của số định danh không khớp với thế kỷ của năm sinh {year}.', 'Digit 4 ({digit}) of the identification number does not match the century of birth year {year}.'),
   PIN_BIRTH_YEAR_MISMATCH: def(400, 'Chữ số thứ 5–6 ({digits}) của số định danh không khớp với năm sinh {year}.', 'Digits 5–6 ({digits}) of the identification number do not match birth year {year}.'),
+  PIN_BIRTH_YEAR_FUTURE: def(400, 'Chữ số thứ 4–6 ({digits}) của số định danh cho năm sinh {year}, sau năm hiện tại.', 'Digits 4–6 ({digits}) of the identification number give birth year {year}, after the current year.'),
 
   // --- citizen import files -------------------------------------------------------------------------
   // Whole-file errors stop the file; the others are reported per row and column (src/population/import-file.ts).

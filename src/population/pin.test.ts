@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
+import { todayInVietnam } from '../platform/dates.js';
 import { centurySexDigit, explainPin, PIN_PROVINCES } from './pin.js';
 
 describe('personal identification number', () => {
@@ -25,7 +26,16 @@ describe('personal identification number', () => {
     expect(explainPin('030195001234', { sex: 'male', dateOfBirth: '1995-03-02' }).breaches.map((b) => b.code)).toEqual(['PIN_SEX_MISMATCH']);
     expect(explainPin('030095001234', { sex: 'male', dateOfBirth: '2095-03-02' }).breaches.map((b) => b.code)).toEqual(['PIN_CENTURY_MISMATCH']);
     expect(explainPin('030095001234', { sex: 'male', dateOfBirth: '1996' }).breaches).toEqual([{ code: 'PIN_BIRTH_YEAR_MISMATCH', params: { digits: '95', year: 1996 } }]);
-    expect(explainPin('099395001234', { sex: 'male', dateOfBirth: '1996-05' }).breaches.map((b) => b.code)).toEqual(['PIN_PROVINCE_UNKNOWN', 'PIN_SEX_MISMATCH', 'PIN_CENTURY_MISMATCH', 'PIN_BIRTH_YEAR_MISMATCH']);
+    expect(explainPin('099395001234', { sex: 'male', dateOfBirth: '1996-05' }).breaches.map((b) => b.code)).toEqual(['PIN_PROVINCE_UNKNOWN', 'PIN_BIRTH_YEAR_FUTURE', 'PIN_SEX_MISMATCH', 'PIN_CENTURY_MISMATCH', 'PIN_BIRTH_YEAR_MISMATCH']);
+  });
+
+  it('refuses a year of birth after the current year, which digit 4 can encode (up to 2399)', () => {
+    expect(explainPin('030999001122').breaches).toEqual([{ code: 'PIN_BIRTH_YEAR_FUTURE', params: { digits: '999', year: 2399 } }]);
+    expect(explainPin('030299001122').breaches).toEqual([{ code: 'PIN_BIRTH_YEAR_FUTURE', params: { digits: '299', year: 2099 } }]);
+    const thisYear = Number(todayInVietnam().slice(0, 4));
+    const born = (year: number) => `030${centurySexDigit('female', year)}${String(year % 100).padStart(2, '0')}001122`;
+    expect(explainPin(born(thisYear)).valid).toBe(true);
+    expect(explainPin(born(thisYear + 1)).breaches.map((b) => b.code)).toEqual(['PIN_BIRTH_YEAR_FUTURE']);
   });
 
   it('accepts a girl born in 2007 in Hải Dương and a man born in 1950 with a year-only date of birth', () => {
@@ -38,7 +48,7 @@ describe('personal identification number', () => {
       fc.property(
         fc.constantFrom(...Object.keys(PIN_PROVINCES)),
         fc.constantFrom('male' as const, 'female' as const),
-        fc.integer({ min: 1900, max: 2399 }),
+        fc.integer({ min: 1900, max: Number(todayInVietnam().slice(0, 4)) }),
         fc.stringMatching(/^\d{6}$/),
         (province, sex, year, rest) => {
           const pin = `${province}${centurySexDigit(sex, year)}${String(year % 100).padStart(2, '0')}${rest}`;

@@ -8,6 +8,7 @@
  * 07/2016/TT-BCA Art. 7, Law on Identity 2023 Art. 12, Decree 70/2024/NĐ-CP Art. 11.
  * The number has no check digit: only its form and its agreement with sex and birth year can be checked.
  */
+import { todayInVietnam } from '../platform/dates.js';
 import type { ErrorCode } from '../platform/errors.js';
 
 /** Province of birth registration by the number's first three digits (Circular 07/2016/TT-BCA, Appendix 1). */
@@ -58,7 +59,9 @@ export interface PinExplanation {
  * (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). Rules and their codes:
  * PIN_FORMAT (not exactly 12 digits), PIN_PROVINCE_UNKNOWN (first 3 digits not a province code),
  * PIN_SEX_MISMATCH (digit 4 gives the other sex), PIN_CENTURY_MISMATCH (digit 4 gives another
- * century than the year of birth), PIN_BIRTH_YEAR_MISMATCH (digits 5–6 are not the year's last two).
+ * century than the year of birth), PIN_BIRTH_YEAR_MISMATCH (digits 5–6 are not the year's last two),
+ * PIN_BIRTH_YEAR_FUTURE (digits 4–6 give a year of birth after the current year in Vietnam: a number
+ * is given at birth registration, never before — digit 4 can encode years up to 2399).
  */
 export function explainPin(pin: string, person: { sex?: Sex; dateOfBirth?: string } = {}): PinExplanation {
   const breaches: PinRuleBreach[] = [];
@@ -80,6 +83,7 @@ export function explainPin(pin: string, person: { sex?: Sex; dateOfBirth?: strin
     birthYear: century + Number(birthYearDigits),
   };
   if (!facts.provinceName) breaches.push({ code: 'PIN_PROVINCE_UNKNOWN', params: { code: provinceCode } });
+  if (facts.birthYear > Number(todayInVietnam().slice(0, 4))) breaches.push({ code: 'PIN_BIRTH_YEAR_FUTURE', params: { digits: pin.slice(3, 6), year: facts.birthYear } });
   if (person.sex && person.sex !== sex) breaches.push({ code: 'PIN_SEX_MISMATCH', params: { digit: g, sex: person.sex } });
   const year = person.dateOfBirth ? Number(person.dateOfBirth.slice(0, 4)) : undefined;
   if (year !== undefined && Number.isFinite(year)) {
