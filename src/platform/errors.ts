@@ -107,6 +107,7 @@ export const errorCatalogue = {
   IMPORT_HOUSEHOLD_HEAD_MISMATCH: def(400, 'Số định danh chủ hộ phải trùng số định danh của chính người có quan hệ "Chủ hộ", và chỉ của người đó.', 'The head\'s identification number must equal the person\'s own number exactly when the relation is "Chủ hộ" (head).'),
 
   // --- population registry -----------------------------------------------------------------------------
+  SEARCH_TERMS_EMPTY: def(400, 'Từ khóa "{q}" không có chữ cái hay chữ số nào để tìm; hãy nhập họ tên.', 'The search "{q}" has no letter or digit to look for; type a name.'),
   CITIZEN_NOT_FOUND: def(404, 'Không tìm thấy công dân trong phạm vi quản lý của bạn.', 'No such citizen within your unit.'),
   CITIZEN_EXISTS: def(409, 'Số định danh {pin} đã có trong cơ sở dữ liệu.', 'Identification number {pin} is already registered.'),
   CITIZEN_CHANGED_CONCURRENTLY: def(409, 'Hồ sơ công dân {pin} vừa được người khác sửa; hãy tải lại rồi thử lại.', 'Citizen record {pin} was just changed by someone else; reload and try again.'),

@@ -151,6 +151,12 @@ forEachEngine('population registry', setup, (env) => {
     }
     // Words match from their start: a piece from inside a word is no match.
     expect((await call('GET', '/api/v1/citizens?q=guyen', 'congan.camhoang', { headers: purpose })).json().total).toBe(0);
+    // A name with nothing to look for in it would list everyone: refused, with the field named.
+    for (const q of ['😀', '%%%___***', ' - ']) {
+      const empty = await call('GET', `/api/v1/citizens?q=${encodeURIComponent(q)}`, 'congan.camhoang', { headers: purpose });
+      expect(empty.statusCode, q).toBe(400);
+      expect(empty.json().errors, q).toEqual([{ field: 'query.q', code: 'SEARCH_TERMS_EMPTY', detail: `Từ khóa "${q}" không có chữ cái hay chữ số nào để tìm; hãy nhập họ tên.` }]);
+    }
     const outside = await call('GET', '/api/v1/citizens?q=binh', 'congan.camhoang', { headers: purpose });
     expect(outside.json().total).toBe(0);
     const province = await call('GET', '/api/v1/citizens?birthYear=1990&unit=295', 'pc06.haiduong', { headers: purpose });

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { AppError, type FieldError } from '../platform/errors.js';
+import { AppError, validationError, type FieldError } from '../platform/errors.js';
 import { isIsoDate, isPartialDate, nowUtc, todayInVietnam } from '../platform/dates.js';
 import { collationKey, foldForSearch, normalizeText } from '../platform/text.js';
 import { inScope, type StaffPrincipal, type ScopePeriod } from '../platform/auth.js';
@@ -32,6 +32,7 @@ import {
   insertDuplicate,
   insertHistory,
   searchCitizens,
+  searchWords,
   updateCitizen,
   type CitizenRow,
   type PopulationTables,
@@ -464,6 +465,8 @@ export interface CitizenQuery {
 export async function findCitizens(db: Database, query: CitizenQuery, principal: StaffPrincipal, purpose: ReadPurpose, actor: AuditActor, units?: UnitCache, from: Database = db): Promise<{ items: CitizenListItem[]; total: number; totalCapped: boolean }> {
   const p = checkPurpose(purpose);
   const tokens = query.q ? foldForSearch(query.q).split(' ').filter(Boolean) : [];
+  // A name given with nothing to look for in it ("😀", "%%%") would list everyone in the unit.
+  if (tokens.length > 0 && searchWords(tokens).length === 0) throw validationError([{ field: 'query.q', code: 'SEARCH_TERMS_EMPTY', params: { q: query.q!.slice(0, 60) } }]);
   const area = await readerArea(db, principal, units);
   const unitCode = query.unit;
   const result = await searchCitizens(from.as<PopulationTables>(), { tokens, birthYear: query.birthYear, unitCode, area, offset: query.offset, limit: query.limit });

@@ -416,6 +416,11 @@ const scopeColumn = (code: string) => (code.length === 2 ? 'scope_province' : co
  *   sorted on three columns, the page's rows fetched last), not twice.
  * Without name words, or on PostgreSQL, the page and the capped count are two queries.
  */
+/** The words a name search looks for: the folded tokens' runs of `a-z` and `0-9` (punctuation, symbols and emoji match nothing). */
+export function searchWords(tokens: readonly string[]): string[] {
+  return tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
+}
+
 export async function searchCitizens(db: Db, s: CitizenSearch): Promise<CitizenSearchResult> {
   const cap = s.cap ?? SEARCH_TOTAL_CAP;
   if (s.offset >= cap) {
@@ -426,7 +431,7 @@ export async function searchCitizens(db: Db, s: CitizenSearch): Promise<CitizenS
   const postgres = isPostgres(db);
   // Folded words are [a-z0-9] only, so they are safe inside a full-text query (still bound as a
   // parameter); so are the whole words of the vocabulary, which the tokenizer made (letters, digits).
-  const words = s.tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
+  const words = searchWords(s.tokens);
   const byName = words.length > 0 && !postgres;
   let base = withoutName(db, s, byName);
   if (!byName) {
