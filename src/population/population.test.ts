@@ -185,6 +185,9 @@ forEachEngine('population registry', setup, (env) => {
     expect(actions).toContain('canbo.phucxa citizen.read-refused DOSSIER_PROCESSING');
     expect(actions).toContain('pc06.haiduong citizen.read DOSSIER_PROCESSING');
     expect(actions).toContain('congan.camhoang citizen.search SUPPORT_DESK');
+    // Each read says what it showed: the history page is not logged as a second full record.
+    const summaries = log.json().items.filter((e: { actorId: string; action: string }) => e.actorId === 'congan.camhoang' && e.action === 'citizen.read').map((e: { summary: string }) => e.summary);
+    expect(summaries).toContain('change history shown');
     expect(actions[actions.length - 1]).toBe('congan.camhoang citizen.create -');
     expect(log.json().items.find((e: { purposeNote: string | null }) => e.purposeNote?.includes('000.00.31.H23-230228-0001'))).toBeDefined();
     expect((await call('GET', '/api/v1/citizens/030090001234/access-log', 'pc06.haiduong')).statusCode).toBe(403);

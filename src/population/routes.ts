@@ -143,7 +143,7 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
       schema: { tags: ['population'], summary: "A record's change history", params: CitizenKeyParamsSchema, headers: PurposeHeadersSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: HistorySchema } },
     },
     async (request) => {
-      const citizen = await readCitizen(ctx.db, request.params.key, staffOf(request), purposeOf(request.headers), actorOf(request), units);
+      const citizen = await readCitizen(ctx.db, request.params.key, staffOf(request), purposeOf(request.headers), actorOf(request), units, ctx.db, 'change history shown');
       const { offset, limit } = pageWindow(request.query);
       const h = await historyOf(ctx.db.as<PopulationTables>(), citizen.pin, offset, limit);
       return { total: h.total, items: h.items.map((r) => ({ version: r.version, at: r.at, actor: r.actor, source: r.source, changes: JSON.parse(r.changes) as Record<string, unknown> })) };
