@@ -11,7 +11,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { nowUtc } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError, validationError } from '../platform/errors.js';
-import { normalizeText } from '../platform/text.js';
+import { normalizeNote, normalizeText } from '../platform/text.js';
 import { eidApplicationCountsByCampaign, type CollectionCampaigns } from '../identity/index.js';
 import type { CampaignStatus, DeviceKind } from './model.js';
 import type { Campaign, CampaignInput, CampaignPatch, CampaignResults } from './schemas.js';
@@ -116,8 +116,8 @@ export async function createCampaign(db: Database, caller: DeskCaller, input: Ca
         end_time: input.endTime ?? null,
         title: normalizeText(input.title),
         status: input.status ?? 'planned',
-        equipment_note: normalizeText(input.equipmentNote) ?? null,
-        note: normalizeText(input.note) ?? null,
+        equipment_note: normalizeNote(input.equipmentNote) ?? null,
+        note: normalizeNote(input.note) ?? null,
         created_by: caller.actor.id,
         created_at: now,
         updated_at: now,
@@ -144,8 +144,8 @@ export async function updateCampaign(db: Database, caller: DeskCaller, id: numbe
       ...(patch.endTime !== undefined && { end_time: patch.endTime }),
       ...(patch.title !== undefined && { title: normalizeText(patch.title) }),
       ...(patch.status !== undefined && { status: patch.status }),
-      ...(patch.equipmentNote !== undefined && { equipment_note: normalizeText(patch.equipmentNote) ?? null }),
-      ...(patch.note !== undefined && { note: normalizeText(patch.note) ?? null }),
+      ...(patch.equipmentNote !== undefined && { equipment_note: normalizeNote(patch.equipmentNote) ?? null }),
+      ...(patch.note !== undefined && { note: normalizeNote(patch.note) ?? null }),
       updated_at: nowUtc(),
     };
     await t.updateTable('desk_campaigns').set(set).where('id', '=', id).execute();

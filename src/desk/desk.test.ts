@@ -279,6 +279,9 @@ forEachEngine('desk', setup, (env) => {
     expect(noted.json().note).toBe('Kích hoạt giúp bà Loan, SĐT *******678, CCCD *********575, hẹn 20.02.2023');
     const stored = await env().ctx.db.kysely.selectFrom('desk_help' as never).select('note' as never).where('id' as never, '=', noted.json().id as never).executeTakeFirstOrThrow();
     expect(stored).toEqual({ note: 'Kích hoạt giúp bà Loan, SĐT *******678, CCCD *********575, hẹn 20.02.2023' });
+    // The lines of a note typed into the form's text area stay lines; a number broken over two lines is masked all the same.
+    const lines = await call('POST', '/api/v1/desk/help', 'hotro.camhoang', { deskId: ids().desk2, kind: 'vneid_install', outcome: 'failed', at: '2023-01-17T08:30:00+07:00', note: 'Dòng 1:  chưa có CCCD gắn chip\r\nDòng 2: gọi lại SĐT 0912\n345 678' });
+    expect(lines.json().note).toBe('Dòng 1: chưa có CCCD gắn chip\nDòng 2: gọi lại SĐT *******678');
     // A note stored before masking at entry is masked when shown.
     await sql`update desk_help set note = ${'Gọi lại số 0912.345.678'} where id = ${noted.json().id}`.execute(env().ctx.db.kysely);
     expect((await call('GET', `/api/v1/desk/help/${noted.json().id}`, 'canbo.camhoang')).json().note).toBe('Gọi lại số *******678');

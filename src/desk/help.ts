@@ -17,7 +17,7 @@ import { nowUtc, vietnamDateOf } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError, validationError, type FieldError } from '../platform/errors.js';
 import { countIndicator } from '../platform/rollups.js';
-import { normalizeText } from '../platform/text.js';
+import { normalizeNote, normalizeText } from '../platform/text.js';
 import { maskNumberRuns } from '../platform/logger.js';
 import { checkPurpose, explainPin, maskPin, type ReadPurpose } from '../population/index.js';
 import type { HelpKind, HelpOutcome } from './model.js';
@@ -152,7 +152,7 @@ export async function insertHelp(t: Db, trx: Parameters<typeof recordAudit>[0], 
     consent: input.citizenPin && input.consent ? 1 : 0,
     // Identification and phone numbers typed into the note are masked before it is stored: the
     // citizen's number belongs in `citizenPin`, with consent (Decree 13/2023/NĐ-CP Art. 3, 11).
-    note: input.note ? maskNumberRuns(normalizeText(input.note)) : null,
+    note: input.note ? maskNumberRuns(normalizeNote(input.note)) : null,
     source,
     voided_at: null,
     void_reason: null,

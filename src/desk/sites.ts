@@ -15,7 +15,7 @@ import { recordAudit } from '../platform/audit/audit.js';
 import { nowUtc, todayInVietnam } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError, validationError } from '../platform/errors.js';
-import { normalizeText } from '../platform/text.js';
+import { normalizeNote, normalizeText } from '../platform/text.js';
 import { DEFAULT_HOURS, type DeviceKind, type DeviceStatus, type FundingSource, type InternetKind, type SiteKind } from './model.js';
 import type { Desk, DeskInput, DeskPatch, Device, DeviceInput, DevicePatch, Site, SiteInput, SitePatch } from './schemas.js';
 import { callerSees, placeUnit, unitColumns, type DeskCaller } from './scope.js';
@@ -266,7 +266,7 @@ export async function insertDevice(t: Db, trx: Parameters<typeof recordAudit>[0]
     status: input.status,
     acquired_on: input.acquiredOn ?? null,
     funding: input.funding,
-    note: normalizeText(input.note) ?? null,
+    note: normalizeNote(input.note) ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -295,7 +295,7 @@ export async function updateDevice(db: Database, caller: DeskCaller, id: number,
       ...(patch.status !== undefined && { status: patch.status }),
       ...(patch.acquiredOn !== undefined && { acquired_on: patch.acquiredOn }),
       ...(patch.funding !== undefined && { funding: patch.funding }),
-      ...(patch.note !== undefined && { note: normalizeText(patch.note) ?? null }),
+      ...(patch.note !== undefined && { note: normalizeNote(patch.note) ?? null }),
       updated_at: nowUtc(),
     };
     await t.updateTable('desk_devices').set(set).where('id', '=', id).execute();

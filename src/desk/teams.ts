@@ -16,7 +16,7 @@ import { sha256Hex } from '../platform/crypto.js';
 import { nowUtc, todayInVietnam } from '../platform/dates.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError, validationError, type FieldError } from '../platform/errors.js';
-import { normalizeText } from '../platform/text.js';
+import { normalizeNote, normalizeText } from '../platform/text.js';
 import { staffAccount } from '../identity/index.js';
 import { getUnit, unitAreaThroughTime, type UnitsTables } from '../units/index.js';
 import type { Organisation } from './model.js';
@@ -107,7 +107,7 @@ export async function createTeam(db: Database, caller: DeskCaller, input: TeamIn
       name: normalizeText(input.name),
       founded_on: input.foundedOn ?? null,
       lead_org: input.leadOrganisation,
-      note: normalizeText(input.note) ?? null,
+      note: normalizeNote(input.note) ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -126,7 +126,7 @@ export async function updateTeam(db: Database, caller: DeskCaller, id: number, p
       ...(patch.name !== undefined && { name: normalizeText(patch.name) }),
       ...(patch.foundedOn !== undefined && { founded_on: patch.foundedOn }),
       ...(patch.leadOrganisation !== undefined && { lead_org: patch.leadOrganisation }),
-      ...(patch.note !== undefined && { note: normalizeText(patch.note) ?? null }),
+      ...(patch.note !== undefined && { note: normalizeNote(patch.note) ?? null }),
       updated_at: nowUtc(),
     };
     await t.updateTable('desk_teams').set(set).where('id', '=', id).execute();

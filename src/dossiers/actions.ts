@@ -12,7 +12,7 @@ import type { Principal } from '../platform/auth.js';
 import { nowUtc, vietnamDateOf } from '../platform/dates.js';
 import { AppError, validationError, type FieldError } from '../platform/errors.js';
 import { countIndicator } from '../platform/rollups.js';
-import { normalizeText } from '../platform/text.js';
+import { normalizeNote, normalizeText } from '../platform/text.js';
 import { workingCalendar } from '../calendar/index.js';
 import { staffAccount } from '../identity/index.js';
 import { serviceVersion, validateFormData } from '../services/index.js';
@@ -107,7 +107,7 @@ export async function takeAction(env: DossierEnv, principal: Principal | undefin
   if (!mayTake(principal, action)) throw new AppError('DOSSIER_ACTION_FORBIDDEN', { action });
   if (input.version !== undefined && input.version !== d.version) throw new AppError('DOSSIER_CHANGED_CONCURRENTLY', { code });
 
-  const reason = normalizeText(input.reason) || null;
+  const reason = normalizeNote(input.reason) || null;
   const errors: FieldError[] = [];
   if (rule.reasonRequired && !reason) errors.push({ field: 'body.reason', code: 'FIELD_REQUIRED' });
   if (action === 'assign' && !input.handler) errors.push({ field: 'body.handler', code: 'FIELD_REQUIRED' });

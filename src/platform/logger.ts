@@ -14,12 +14,13 @@ export function maskDigits(text: string): string {
 
 /**
  * Masks, in free text written by people (a note), every run of 9 or more digits that may be an
- * identification or phone number, single spaces, dots or dashes allowed between the digits
- * ("SĐT 0912 345 678", "CCCD 030.191.469.575"): the run becomes `*` for each hidden digit and its
- * last 3 digits (`0912345678` → `*******678`). Runs of up to 8 digits (dates, amounts) stay.
+ * identification or phone number, single spaces, dots, dashes or line breaks allowed between the
+ * digits ("SĐT 0912 345 678", "CCCD 030.191.469.575", a number broken over two lines): the run
+ * becomes `*` for each hidden digit and its last 3 digits (`0912345678` → `*******678`). Runs of
+ * up to 8 digits (dates, amounts) stay.
  */
 export function maskNumberRuns(text: string): string {
-  return text.replace(/(?<!\d)\+?\d(?:[ .-]?\d){8,}(?!\d)/g, (m) => {
+  return text.replace(/(?<!\d)\+?\d(?:[ .\n-]?\d){8,}(?!\d)/g, (m) => {
     const digits = m.replace(/\D/g, '');
     return '*'.repeat(digits.length - 3) + digits.slice(-3);
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { collationKey, foldForSearch, nameKey, normalizeText, vietnameseCollator } from './text.js';
+import { collationKey, foldForSearch, nameKey, normalizeNote, normalizeText, vietnameseCollator } from './text.js';
 
 const require = createRequire(import.meta.url);
 const DATA = path.resolve(import.meta.dirname, '../../../shared/data/admin-units');
@@ -35,6 +35,12 @@ describe('Vietnamese text', () => {
   it('normalises to NFC and collapses whitespace', () => {
     expect(normalizeText('Xã  Trung Giã ')).toBe('Xã Trung Giã');
     expect(normalizeText('Thua\u0302\u0323n Ho\u0300a')).toBe('Thuận Hòa');
+  });
+
+  it('keeps the line breaks of a note, in NFC, with spaces and empty lines tidied', () => {
+    expect(normalizeNote('  Dòng 1\r\nDòng   2 \rDo\u0300ng 3\n\n\n\n Hết ')).toBe('Dòng 1\nDòng 2\nDòng 3\n\nHết');
+    expect(normalizeNote(' \n ')).toBe('');
+    expect(normalizeNote(null)).toBeNull();
   });
 
   it('compares names whatever the tone-mark placement and Unicode form', () => {

@@ -25,6 +25,25 @@ export function normalizeText(s: string | null | undefined): string | null | und
 }
 
 /**
+ * Multi-line free text typed into a text area (a note, a reason): as {@link normalizeText} line by
+ * line — NFC, runs of spaces and tabs made one space, each line trimmed — but the line breaks kept
+ * (CRLF and CR made LF), at most one empty line in a row, the whole trimmed.
+ */
+export function normalizeNote(s: string): string;
+export function normalizeNote(s: string | null | undefined): string | null | undefined;
+export function normalizeNote(s: string | null | undefined): string | null | undefined {
+  if (s == null) return s;
+  return s
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+/gu, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
  * Search folding: lower case, every diacritic removed, đ/Đ → d, whitespace collapsed.
  * "Xã Cẩm Hoàng" → "xa cam hoang"; "Đặc khu" → "dac khu".
  */
