@@ -188,6 +188,8 @@ forEachEngine('dossier attachments, tracking and register', dossierPlatform, (en
     expect(p.statusCode).toBe(200);
     expect(p.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect((await get('/api/v1/dossiers/register.xlsx?from=2026-01-01&to=2027-01-31', 'canbo.camgiang')).json().code).toBe('DOSSIER_RANGE_TOO_LONG');
+    // Dates the wrong way round are said so, not called too long.
+    expect((await get('/api/v1/dossiers/register.xlsx?from=2026-12-31&to=2026-01-01', 'canbo.camgiang')).json()).toMatchObject({ code: 'CALENDAR_RANGE_REVERSED', detail: 'Ngày bắt đầu 2026-12-31 sau ngày kết thúc 2026-01-01.' });
     expect((await get('/api/v1/dossiers/register.xlsx?from=2026-02-01&to=2026-02-28', 'hotro.camgiang')).statusCode).toBe(403);
     const other = await get('/api/v1/dossiers/register.xlsx?from=2026-02-01&to=2026-02-28', 'canbo.camgiangx');
     const wb2 = new ExcelJS.Workbook();

@@ -64,11 +64,12 @@ export const MAX_REGISTER_DAYS = 366;
 /**
  * The dossiers submitted from `from` to `to` (Vietnam dates, inclusive) within the staff member's
  * unit, for the register (form 07). At most 366 days and 50,000 dossiers.
- * Errors: DOSSIER_RANGE_TOO_LONG (400).
+ * Errors: CALENDAR_RANGE_REVERSED (400, `from` after `to`), DOSSIER_RANGE_TOO_LONG (400).
  */
 export async function registerOf(env: DossierEnv, principal: StaffPrincipal, from: string, to: string, actor: AuditActor): Promise<DossierRow[]> {
   const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days;
-  if (days < 0 || days >= MAX_REGISTER_DAYS) throw new AppError('DOSSIER_RANGE_TOO_LONG', { max: MAX_REGISTER_DAYS });
+  if (days < 0) throw new AppError('CALENDAR_RANGE_REVERSED', { from, to });
+  if (days >= MAX_REGISTER_DAYS) throw new AppError('DOSSIER_RANGE_TOO_LONG', { max: MAX_REGISTER_DAYS });
   const area = await staffArea(env, principal);
   const rows = await registerRows(env.db.as<DossiersTables>(), area, vietnamDayStart(from), vietnamDayStart(addDays(to, 1)), 50_000);
   await recordAuditNow(env.db, { actor, action: 'dossier.register', subjects: [], summary: `register ${from}–${to}: ${rows.length} dossiers${principal.unitCode ? ` within ${principal.unitCode}` : ''}` });
