@@ -53,6 +53,7 @@ export const errorCatalogue = {
   FIELD_NOT_ALLOWED_VALUE: def(400, 'Trường "{field}" chỉ nhận một trong các giá trị: {expected}.', 'Field "{field}" must be one of: {expected}.'),
   FIELD_INVALID: def(400, 'Trường "{field}" không hợp lệ.', 'Field "{field}" is not valid.'),
   DATE_INVALID: def(400, 'Ngày "{value}" không tồn tại (định dạng YYYY-MM-DD).', 'Date "{value}" does not exist (form YYYY-MM-DD).'),
+  DATE_IN_FUTURE: def(400, 'Ngày "{value}" ở sau hôm nay ({today}).', 'Date "{value}" is after today ({today}).'),
 
   // --- configuration ------------------------------------------------------------------------------
   CONFIG_INVALID: def(500, 'Cấu hình sai: biến {variable} phải là {expected} (đang là "{value}").', 'Bad configuration: {variable} must be {expected} (got "{value}").'),

@@ -7,6 +7,7 @@ import type { StaffRole } from '../platform/auth.js';
 import { createStaff, signInStaff } from '../identity/index.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
 import { saveCitizen, UnitPaths, checkCitizen } from './registry.js';
+import { addDays, todayInVietnam } from '../platform/dates.js';
 import { importSuccessions, importUnitList } from '../units/index.js';
 import type { PopulationTables } from './store.js';
 import type { CitizenInput } from './model.js';
@@ -78,6 +79,11 @@ forEachEngine('population registry', setup, (env) => {
       'pin PIN_BIRTH_YEAR_MISMATCH',
       'permanentResidence.unitCode CITIZEN_UNIT_UNKNOWN',
     ]);
+    // A date of birth after today is said to be in the future, not "a date that does not exist".
+    const today = todayInVietnam();
+    const later = addDays(today, 40);
+    const future = await call('POST', '/api/v1/citizens', 'admin', { payload: { ...binh, dateOfBirth: later } });
+    expect(future.json().errors.find((e: { field: string }) => e.field === 'dateOfBirth')).toEqual({ field: 'dateOfBirth', code: 'DATE_IN_FUTURE', detail: `Ngày "${later}" ở sau hôm nay (${today}).` });
     const shape = await call('POST', '/api/v1/citizens', 'admin', { payload: { ...binh, pin: '1234', sex: 'x', extra: 1 } });
     expect(shape.json().errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort()).toEqual(['body.extra FIELD_UNKNOWN', 'body.pin FIELD_FORMAT', 'body.sex FIELD_NOT_ALLOWED_VALUE']);
   });

@@ -111,7 +111,8 @@ export async function checkCitizen(input: CitizenInput, units: UnitPaths, today 
   for (const b of explainPin(input.pin, { sex: input.sex, dateOfBirth: isPartialDate(input.dateOfBirth) ? input.dateOfBirth : undefined }).breaches) {
     errors.push({ field: 'pin', code: b.code, params: b.params });
   }
-  if (!isPartialDate(input.dateOfBirth) || input.dateOfBirth > today) errors.push({ field: 'dateOfBirth', code: 'DATE_INVALID', params: { value: input.dateOfBirth } });
+  if (!isPartialDate(input.dateOfBirth)) errors.push({ field: 'dateOfBirth', code: 'DATE_INVALID', params: { value: input.dateOfBirth } });
+  else if (input.dateOfBirth > today) errors.push({ field: 'dateOfBirth', code: 'DATE_IN_FUTURE', params: { value: input.dateOfBirth, today } });
   for (const [field, pin] of [['fatherPin', input.fatherPin], ['motherPin', input.motherPin], ['spousePin', input.spousePin], ['household.headPin', input.household?.headPin]] as const) {
     if (pin && explainPin(pin).breaches.some((b) => b.code === 'PIN_FORMAT')) errors.push({ field, code: 'PIN_FORMAT', params: { pin } });
     if (pin && pin === input.pin && field !== 'household.headPin') errors.push({ field, code: 'FIELD_INVALID' });
