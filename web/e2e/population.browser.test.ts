@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Locator, Page } from 'playwright-core';
-import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform, signInStaff, submitSignIn, LAPTOP } from './harness.js';
+import { addCitizen, addStaff, AxeFindings, ensureUiBuilt, launchBrowser, screenshot, SCREENSHOTS, settled, startPlatform, textOf, withPage, type Platform, signInStaff, submitSignIn, LAPTOP, resizeTo } from './harness.js';
 
 const PHONE = { width: 390, height: 844 };
 const D = '2023-02-28';
@@ -150,6 +150,18 @@ describe('population registry pages', () => {
       expect(await page.getByRole('link', { name: CUONG.name }).count()).toBe(0);
       expect(await page.content()).not.toContain(AN.pin);
       await axe.scan(page, 'search results');
+
+      // A name with nothing to look for in it is refused with the reason, not answered with everyone.
+      await searchByName(page, '%%%');
+      const refused = page.locator('.ant-alert', { hasText: 'không có chữ cái hay chữ số nào để tìm' });
+      await refused.waitFor();
+      expect(await page.locator('.citizen-table').count()).toBe(0);
+      await screenshot(page, 'citizen-search-nothing-to-find-laptop.png');
+      await resizeTo(page, { width: 390, height: 844 });
+      await screenshot(page, 'citizen-search-nothing-to-find-phone.png');
+      await resizeTo(page, LAPTOP);
+      await searchByName(page, 'nguyen van');
+      await resultRow(page, AN.name).waitFor();
 
       // The record: full number, the commune's name as of the code's date, the address.
       await row.getByRole('link', { name: AN.name }).click();
