@@ -83,7 +83,7 @@ export function explainPin(pin: string, person: { sex?: Sex; dateOfBirth?: strin
     birthYear: century + Number(birthYearDigits),
   };
   if (!facts.provinceName) breaches.push({ code: 'PIN_PROVINCE_UNKNOWN', params: { code: provinceCode } });
-  if (facts.birthYear > Number(todayInVietnam().slice(0, 4))) breaches.push({ code: 'PIN_BIRTH_YEAR_FUTURE', params: { digits: pin.slice(3, 6), year: facts.birthYear } });
+  if (facts.birthYear > currentYearInVietnam()) breaches.push({ code: 'PIN_BIRTH_YEAR_FUTURE', params: { digits: pin.slice(3, 6), year: facts.birthYear } });
   if (person.sex && person.sex !== sex) breaches.push({ code: 'PIN_SEX_MISMATCH', params: { digit: g, sex: person.sex } });
   const year = person.dateOfBirth ? Number(person.dateOfBirth.slice(0, 4)) : undefined;
   if (year !== undefined && Number.isFinite(year)) {
@@ -92,6 +92,14 @@ export function explainPin(pin: string, person: { sex?: Sex; dateOfBirth?: strin
     if (String(year % 100).padStart(2, '0') !== birthYearDigits) breaches.push({ code: 'PIN_BIRTH_YEAR_MISMATCH', params: { digits: birthYearDigits, year } });
   }
   return { valid: breaches.length === 0, facts, breaches };
+}
+
+let yearSeen = { year: 0, at: Number.NEGATIVE_INFINITY };
+/** The current year in Vietnam, read again at most once a minute (imports check a million numbers). */
+function currentYearInVietnam(): number {
+  const now = Date.now();
+  if (Math.abs(now - yearSeen.at) > 60_000) yearSeen = { year: Number(todayInVietnam().slice(0, 4)), at: now };
+  return yearSeen.year;
 }
 
 /** The century/sex digit for a sex and year of birth (inverse of digit 4). */
