@@ -392,6 +392,11 @@ export interface CitizenSearchResult {
 /** Unit codes by level: province 2 digits, district 3, commune 5 (GSO). */
 const scopeColumn = (code: string) => (code.length === 2 ? 'scope_province' : code.length === 3 ? 'scope_district' : 'scope_commune');
 
+/** The words a name search looks for: the folded tokens' runs of `a-z` and `0-9` (punctuation, symbols and emoji match nothing). */
+export function searchWords(tokens: readonly string[]): string[] {
+  return tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
+}
+
 /**
  * Citizens matching a search, in Vietnamese collation of their names (then by number): every
  * typed word must begin a word of the name ("nguyen v" finds Nguyễn Văn An; "guyen" finds
@@ -416,11 +421,6 @@ const scopeColumn = (code: string) => (code.length === 2 ? 'scope_province' : co
  *   sorted on three columns, the page's rows fetched last), not twice.
  * Without name words, or on PostgreSQL, the page and the capped count are two queries.
  */
-/** The words a name search looks for: the folded tokens' runs of `a-z` and `0-9` (punctuation, symbols and emoji match nothing). */
-export function searchWords(tokens: readonly string[]): string[] {
-  return tokens.flatMap((t) => t.split(/[^a-z0-9]+/)).filter(Boolean);
-}
-
 export async function searchCitizens(db: Db, s: CitizenSearch): Promise<CitizenSearchResult> {
   const cap = s.cap ?? SEARCH_TOTAL_CAP;
   if (s.offset >= cap) {
