@@ -34,10 +34,9 @@ export function normalizeNote(s: string | null | undefined): string | null | und
 export function normalizeNote(s: string | null | undefined): string | null | undefined {
   if (s == null) return s;
   return s
-    .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((line) => line.replace(/\s+/gu, ' ').trim())
+    .map((line) => normalizeText(line))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
