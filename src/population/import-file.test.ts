@@ -302,6 +302,39 @@ describe('citizen import files: XLSX', () => {
     ]);
   });
 
+  it('CSV saved from Excel: numbers that lost their leading zeros are reported as such on their row, never padded', async () => {
+    const p = file(
+      'mat-so-0.csv',
+      csvText(
+        [
+          ['Số định danh cá nhân', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Số điện thoại', 'Số định danh của mẹ'],
+          ['1203004567', 'Nguyễn Văn An', '15/03/2003', 'Nam', '', ''], // Hà Nội (001): two zeros gone
+          ['30190012345', 'Nguyễn Thị Hoa', '12/05/1990', 'Nữ', '912345678', ''],
+          ['30190012345', 'Nguyễn Văn Hòa', '12/05/1990', 'Nam', '', ''], // padded it would say female: not a lost zero
+          ['001203004567', 'Nguyễn Văn An', '15/03/2003', 'Nam', '0912345678', '1175000123'],
+          ['123456789', 'Lê Văn Cường', '1950', 'Nam', '12345', ''], // padded, no valid number either
+        ],
+        ',',
+        '\r\n',
+      ),
+    );
+    const rows = await readAll({ path: p });
+    expect(citizensOf(rows)).toEqual([]);
+    expect(rows.flatMap((r) => r.errors.map((e) => ({ row: r.row, ...e })))).toEqual([
+      { row: 2, column: 'so_dinh_danh', code: 'IMPORT_LEADING_ZERO_LOST', value: '1203004567', params: { digits: 10, expected: 12 } },
+      { row: 3, column: 'so_dinh_danh', code: 'IMPORT_LEADING_ZERO_LOST', value: '30190012345', params: { digits: 11, expected: 12 } },
+      { row: 3, column: 'so_dien_thoai', code: 'IMPORT_LEADING_ZERO_LOST', value: '912345678', params: { digits: 9, expected: 10 } },
+      { row: 4, column: 'so_dinh_danh', code: 'PIN_FORMAT', value: '30190012345', params: { pin: '30190012345' } },
+      { row: 5, column: 'so_dinh_danh_me', code: 'IMPORT_LEADING_ZERO_LOST', value: '1175000123', params: { digits: 10, expected: 12 } },
+      { row: 6, column: 'so_dinh_danh', code: 'PIN_FORMAT', value: '123456789', params: { pin: '123456789' } },
+      { row: 6, column: 'so_dien_thoai', code: 'IMPORT_PHONE_FORMAT', value: '12345' },
+    ]);
+    const report = (await writeErrorReport([{ row: 2, column: 'so_dinh_danh', code: 'IMPORT_LEADING_ZERO_LOST', value: '1203004567', params: { digits: 10, expected: 12 } }], 'csv', 'vi')).toString('utf8');
+    expect(report.split('\r\n')[1]).toBe(
+      '2,Số định danh cá nhân,IMPORT_LEADING_ZERO_LOST,"Ô cột ""Số định danh cá nhân"" có 10 chữ số (*******567) thay vì 12: các chữ số 0 ở đầu có lẽ đã mất khi tệp được lưu từ Excel. Hãy định dạng cột là Văn bản (Text), nhập đủ 12 chữ số rồi lưu lại tệp; hệ thống không tự thêm số 0.",*******567',
+    );
+  });
+
   it('releases the file when the caller stops early (CSV and XLSX)', async () => {
     const csv = file('dung-som.csv', csvText([HEADER, ...ROWS], ',', '\r\n'));
     const xlsx = file('dung-som.xlsx', await writeCitizenTemplate('xlsx'));

@@ -166,7 +166,22 @@ const sexRule: FieldRule<Sex> = (s, report) => SEXES.get(foldForSearch(s)) ?? re
 
 const unitCode: FieldRule = (s, report) => (UNIT_CODE_RE.test(s) ? s : report('IMPORT_UNIT_CODE_FORMAT'));
 
-const phone: FieldRule = (s, report) => normalizePhone(s) ?? report('IMPORT_PHONE_FORMAT');
+/**
+ * Whether `digits` reads as a number of `length` digits whose leading zeros were lost on the way:
+ * a CSV saved from Excel with the column formatted as a number turns `001203004567` (Hà Nội's
+ * province code is 001) into `1203004567`. True when the text is digits only, one to three of
+ * them short, and padded with zeros it passes `valid`. Such a value is reported on its row
+ * (IMPORT_LEADING_ZERO_LOST), never padded: a guessed number could be someone else's.
+ */
+export function lostLeadingZeros(digits: string, length: number, valid: (padded: string) => boolean): boolean {
+  return /^[0-9]+$/.test(digits) && digits.length < length && digits.length >= length - 3 && valid(digits.padStart(length, '0'));
+}
+
+/** Reports IMPORT_LEADING_ZERO_LOST with the count of digits found and expected. */
+const reportLostZeros = (digits: string, expected: number, report: Report) => report('IMPORT_LEADING_ZERO_LOST', { digits: digits.length, expected });
+
+const phone: FieldRule = (s, report) =>
+  normalizePhone(s) ?? (lostLeadingZeros(s, 10, (p) => normalizePhone(p) !== undefined) ? reportLostZeros(s, 10, report) : report('IMPORT_PHONE_FORMAT'));
 const email: FieldRule = (s, report) => (s.length <= 254 && EMAIL_RE.test(s) ? s : report('IMPORT_EMAIL_FORMAT'));
 const cardNumber: FieldRule = (s, report) => (/^(?:\d{12}|\d{9})$/.test(s) ? s : report('IMPORT_CARD_NUMBER_FORMAT'));
 
@@ -174,6 +189,7 @@ const cardNumber: FieldRule = (s, report) => (/^(?:\d{12}|\d{9})$/.test(s) ? s :
 const relatedPin =
   (sex?: Sex): FieldRule =>
   (s, report) => {
+    if (lostLeadingZeros(s, 12, (p) => explainPin(p, { sex }).valid)) return reportLostZeros(s, 12, report);
     for (const b of explainPin(s, { sex }).breaches) report(b.code, b.params);
     return s;
   };
@@ -317,7 +333,8 @@ function checkRow(row: number, cells: ReadonlyMap<CitizenColumnKey, CellValue>, 
   const dateOfBirth = v('ngay_sinh');
   const sex = c.value('gioi_tinh', sexRule);
   const pin = v('so_dinh_danh');
-  if (pin !== undefined) for (const b of explainPin(pin, { sex, dateOfBirth }).breaches) c.fail('so_dinh_danh', b.code, b.params);
+  if (pin !== undefined && lostLeadingZeros(pin, 12, (p) => explainPin(p, { sex, dateOfBirth }).valid)) c.fail('so_dinh_danh', 'IMPORT_LEADING_ZERO_LOST', { digits: pin.length, expected: 12 });
+  else if (pin !== undefined) for (const b of explainPin(pin, { sex, dateOfBirth }).breaches) c.fail('so_dinh_danh', b.code, b.params);
 
   const unitDate = v('ngay_dang_ky') ?? referenceDate;
   const place = (codeKey: CitizenColumnKey, addressKey?: CitizenColumnKey, sinceKey?: CitizenColumnKey): Residence | undefined => {
