@@ -173,7 +173,7 @@ const unitCode: FieldRule = (s, report) => (UNIT_CODE_RE.test(s) ? s : report('I
  * them short, and padded with zeros it passes `valid`. Such a value is reported on its row
  * (IMPORT_LEADING_ZERO_LOST), never padded: a guessed number could be someone else's.
  */
-export function lostLeadingZeros(digits: string, length: number, valid: (padded: string) => boolean): boolean {
+function lostLeadingZeros(digits: string, length: number, valid: (padded: string) => boolean): boolean {
   return /^[0-9]+$/.test(digits) && digits.length < length && digits.length >= length - 3 && valid(digits.padStart(length, '0'));
 }
 
