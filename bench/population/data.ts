@@ -267,6 +267,30 @@ export async function populationDb(count: number): Promise<string> {
 }
 
 /** A bearer token of a staff account (created when missing) of `unitCode`, signed in now. */
+/**
+ * Rolls the audit log of a benchmark database back to its last `citizen.import` entry: the reads
+ * of earlier benchmark runs (and their sign-ins) are dropped, with their per-person index rows,
+ * and the head row points at that entry again, so the chain still verifies. Each run then writes
+ * its entries on a log of the same size: an audit entry's cost depends on it (its subject row
+ * lands on a random leaf of an index as large as the log), and without this every run measured a
+ * larger log than the last. Answers the entries dropped.
+ */
+export function rollBackAuditLog(file: string): number {
+  const db = new SQLite(file);
+  try {
+    return db.transaction(() => {
+      const last = db.prepare("select seq, hash from audit_log where action = 'citizen.import' order by seq desc limit 1").get() as { seq: number; hash: string } | undefined;
+      if (!last) return 0;
+      const dropped = db.prepare('delete from audit_log where seq > ?').run(last.seq).changes;
+      db.prepare('delete from audit_subjects where seq > ?').run(last.seq);
+      db.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(last.seq, last.hash);
+      return dropped;
+    })();
+  } finally {
+    db.close();
+  }
+}
+
 export async function staffToken(file: string, username: string, role: StaffRole, unitCode: string): Promise<string> {
   const ctx = await openBenchContext(`sqlite:${file}`);
   try {
