@@ -266,7 +266,6 @@ export async function populationDb(count: number): Promise<string> {
   return file;
 }
 
-/** A bearer token of a staff account (created when missing) of `unitCode`, signed in now. */
 /**
  * Rolls the audit log of a benchmark database back to its last `citizen.import` entry: the reads
  * of earlier benchmark runs (and their sign-ins) are dropped, with their per-person index rows,
@@ -291,6 +290,7 @@ export function rollBackAuditLog(file: string): number {
   }
 }
 
+/** A bearer token of a staff account (created when missing) of `unitCode`, signed in now. */
 export async function staffToken(file: string, username: string, role: StaffRole, unitCode: string): Promise<string> {
   const ctx = await openBenchContext(`sqlite:${file}`);
   try {
