@@ -185,14 +185,21 @@ const phone: FieldRule = (s, report) =>
 const email: FieldRule = (s, report) => (s.length <= 254 && EMAIL_RE.test(s) ? s : report('IMPORT_EMAIL_FORMAT'));
 const cardNumber: FieldRule = (s, report) => (/^(?:\d{12}|\d{9})$/.test(s) ? s : report('IMPORT_CARD_NUMBER_FORMAT'));
 
-/** Another person's number (head, father, mother, spouse): its form, province and, when known, sex. */
-const relatedPin =
-  (sex?: Sex): FieldRule =>
+/**
+ * An identification number checked against what the row says of its holder (sex, date of birth):
+ * IMPORT_LEADING_ZERO_LOST when it is a valid one with its leading zeros gone, else each rule it
+ * breaks ({@link explainPin}).
+ */
+const pinRule =
+  (holder: { sex?: Sex; dateOfBirth?: string }): FieldRule =>
   (s, report) => {
-    if (lostLeadingZeros(s, 12, (p) => explainPin(p, { sex }).valid)) return reportLostZeros(s, 12, report);
-    for (const b of explainPin(s, { sex }).breaches) report(b.code, b.params);
+    if (lostLeadingZeros(s, 12, (p) => explainPin(p, holder).valid)) return reportLostZeros(s, 12, report);
+    for (const b of explainPin(s, holder).breaches) report(b.code, b.params);
     return s;
   };
+
+/** Another person's number (head, father, mother, spouse): its form, province and, when known, sex. */
+const relatedPin = (sex?: Sex): FieldRule => pinRule({ sex });
 
 /** The relation labels of the template (Vietnamese, with diacritics) and the model's own values. */
 const RELATIONS = new Map<string, HouseholdRelation>([
@@ -333,8 +340,8 @@ function checkRow(row: number, cells: ReadonlyMap<CitizenColumnKey, CellValue>, 
   const dateOfBirth = v('ngay_sinh');
   const sex = c.value('gioi_tinh', sexRule);
   const pin = v('so_dinh_danh');
-  if (pin !== undefined && lostLeadingZeros(pin, 12, (p) => explainPin(p, { sex, dateOfBirth }).valid)) c.fail('so_dinh_danh', 'IMPORT_LEADING_ZERO_LOST', { digits: pin.length, expected: 12 });
-  else if (pin !== undefined) for (const b of explainPin(pin, { sex, dateOfBirth }).breaches) c.fail('so_dinh_danh', b.code, b.params);
+  // Checked once sex and date of birth are known; the number as written still serves the household check below.
+  if (pin !== undefined) pinRule({ sex, dateOfBirth })(pin, (code, params) => void c.fail('so_dinh_danh', code, params), referenceDate);
 
   const unitDate = v('ngay_dang_ky') ?? referenceDate;
   const place = (codeKey: CitizenColumnKey, addressKey?: CitizenColumnKey, sinceKey?: CitizenColumnKey): Residence | undefined => {
