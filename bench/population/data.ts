@@ -268,10 +268,10 @@ export async function populationDb(count: number): Promise<string> {
 
 /**
  * Rolls the audit log of a benchmark database back to its last `citizen.import` entry: the reads
- * of earlier benchmark runs (and their sign-ins) are dropped, with their per-person index rows,
+ * of earlier benchmark runs (and their sign-ins) are dropped, with their per-person index rows and runs,
  * and the head row points at that entry again, so the chain still verifies. Each run then writes
- * its entries on a log of the same size: an audit entry's cost depends on it (its subject row
- * lands on a random leaf of an index as large as the log), and without this every run measured a
+ * its entries on a log of the same size and the same per-person index (its runs are merged as
+ * the log grows: src/platform/audit/subject-index.ts), and without this every run measured a
  * larger log than the last. Answers the entries dropped.
  */
 export function rollBackAuditLog(file: string): number {
@@ -281,7 +281,11 @@ export function rollBackAuditLog(file: string): number {
       const last = db.prepare("select seq, hash from audit_log where action = 'citizen.import' order by seq desc limit 1").get() as { seq: number; hash: string } | undefined;
       if (!last) return 0;
       const dropped = db.prepare('delete from audit_log where seq > ?').run(last.seq).changes;
-      db.prepare('delete from audit_subjects where seq > ?').run(last.seq);
+      // The per-person index (src/platform/audit/subject-index.ts): rows of dropped entries, runs only of them, the watermark.
+      db.prepare('delete from audit_subject_runs where seq > ?').run(last.seq);
+      db.prepare("delete from audit_runs where first_seq > ? or state <> 'ready'").run(last.seq);
+      db.prepare('update audit_runs set last_seq = ?, entries = (select count(*) from audit_subject_runs r where r.run = audit_runs.run) where last_seq > ?').run(last.seq, last.seq);
+      db.prepare('update audit_index set watermark = min(watermark, ?), lease_owner = null, lease_until = null where id = 1').run(last.seq);
       db.prepare('update audit_head set seq = ?, hash = ? where id = 1').run(last.seq, last.hash);
       return dropped;
     })();

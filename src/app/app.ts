@@ -9,6 +9,7 @@ import { migrateToLatest, pendingMigrations } from '../platform/db/migrations.js
 import { createHttpServer } from '../platform/http/server.js';
 import { createLogger } from '../platform/logger.js';
 import { startJobWorker, startOutboxWorker, type JobHandlers } from '../platform/jobs/index.js';
+import { startAuditIndexing } from '../platform/audit/subject-index.js';
 import { silentProgress, type Api, type AppContext, type Progress } from '../platform/module.js';
 import { allMigrations, modules } from './modules.js';
 import { identityAuthProvider } from '../identity/index.js';
@@ -84,7 +85,9 @@ export function jobHandlers(): JobHandlers {
  * `deliverDueMessages` / `runDueJobs` themselves).
  */
 export function startBackgroundWork(ctx: AppContext, handlers: JobHandlers = jobHandlers()): { stop(): Promise<void> } {
-  const loops: { stop(): Promise<void> }[] = [];
+  const loops: { stop(): Promise<void> }[] = [
+    startAuditIndexing(ctx.db, { onError: (err) => ctx.logger.warn({ err }, 'audit per-person index: work failed, lookups read the log instead until it succeeds') }),
+  ];
   if (ctx.config.outbox.worker) {
     loops.push(startOutboxWorker(ctx));
     if (Object.keys(handlers).length > 0) {

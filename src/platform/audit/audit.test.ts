@@ -159,6 +159,8 @@ forEachEngine(
     await migrateToLatest(t.db, { '0001_platform_audit': first! });
     await recordAuditNow(t.db, { actor: officer, action: 'citizen.read', subjects: [{ type: 'citizen', id: '030095001234' }], purposeCode: 'DOSSIER_PROCESSING', summary: 'record shown' });
     await recordAuditNow(t.db, { actor: officer, action: 'citizen.update', subjects: [{ type: 'citizen', id: '030095001234' }, { type: 'household', id: 'HK-0042' }], summary: 'phone changed' });
+    // The per-person index rows the code of that time wrote beside each entry (now written in runs, 0006).
+    await sql`insert into audit_subjects (subject, seq) values ('citizen:030095001234', 1), ('citizen:030095001234', 2), ('household:HK-0042', 2)`.execute(t.db.kysely);
     const before = (await sql<Record<string, unknown>>`select * from audit_log order by seq`.execute(t.db.kysely)).rows;
     await migrateToLatest(t.db, { '0001_platform_audit': first!, ...later });
     return { before };
@@ -178,10 +180,10 @@ forEachEngine(
     if (engine !== 'sqlite') return;
     it('on SQLite keys each audit table by its own key: no second index beside the rows', async () => {
       const { t } = env();
-      const schema = (await sql<{ name: string; sql: string | null }>`select name, sql from sqlite_master where tbl_name in ('audit_log', 'audit_subjects') order by name`.execute(t.db.kysely)).rows;
-      expect(schema.map((r) => r.name)).toEqual(['audit_log', 'audit_subjects']);
+      const schema = (await sql<{ name: string; sql: string | null }>`select name, sql from sqlite_master where tbl_name in ('audit_log', 'audit_subjects', 'audit_subject_runs') order by name`.execute(t.db.kysely)).rows;
+      expect(schema.map((r) => r.name)).toEqual(['audit_log', 'audit_subject_runs']);
       expect(schema.find((r) => r.name === 'audit_log')!.sql).toContain('seq integer primary key');
-      expect(schema.find((r) => r.name === 'audit_subjects')!.sql).toMatch(/without rowid$/);
+      expect(schema.find((r) => r.name === 'audit_subject_runs')!.sql).toMatch(/without rowid$/);
     });
   },
 );

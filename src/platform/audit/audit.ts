@@ -11,6 +11,10 @@
  * serialises writers on PostgreSQL (SQLite serialises writes anyway), so several app copies
  * extend one chain without forks.
  *
+ * Which entries touched a subject ("who looked at my record", {@link auditEntriesFor}) is indexed
+ * after the fact, in sorted runs (src/platform/audit/subject-index.ts): the entry names its subjects
+ * and is in every answer at once; its index row is written later, off the request path.
+ *
  * Write an entry inside the transaction of the change it describes (`recordAudit(trx, …)`), so a
  * crash never leaves a change without its entry or an entry without its change. A read, which
  * changes nothing else, awaits `recordAuditNow(db, …)` before answering: concurrent reads share
@@ -22,6 +26,7 @@ import { sha256Hex } from '../crypto.js';
 import { nowUtc } from '../dates.js';
 import { insertRows, isPostgres, runStatement, statementText, type Database } from '../db/database.js';
 import { GroupCommit } from '../db/group-commit.js';
+import { subjectEntrySeqs, subjectIndexMigrations, subjectIndexOf } from './subject-index.js';
 
 export type ActorKind = 'staff' | 'citizen' | 'system' | 'cli';
 
@@ -83,7 +88,6 @@ interface AuditTables {
     prev_hash: string;
     hash: string;
   };
-  audit_subjects: { subject: string; seq: number };
   audit_head: { id: number; seq: number; hash: string };
 }
 
@@ -150,6 +154,7 @@ export const auditMigrations: Record<string, Migration> = {
       });
     },
   },
+  ...subjectIndexMigrations,
 };
 
 function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
@@ -171,14 +176,14 @@ interface PendingEntry {
  * once for all of them (`seq + n`), their hashes chained in order, the rows written in multi-row
  * inserts and the head's hash set once. Returns their sequence numbers.
  */
-async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]): Promise<number[]> {
+async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]): Promise<{ seqs: number[]; subjectRows: number }> {
   // Take the head: the row lock (PostgreSQL) orders concurrent writers; SQLite holds the write lock.
   const [head] = await runStatement<{ seq: number; hash: string }>(db, TAKE_HEAD, [entries.length]);
   if (!head) throw new Error('audit_head row missing');
   let seq = Number(head.seq) - entries.length;
   let prev = head.hash;
   const rows: AuditTables['audit_log'][] = [];
-  const subjectRows: AuditTables['audit_subjects'][] = [];
+  let subjectRows = 0;
   for (const { input, at } of entries) {
     seq++;
     const subjects = (input.subjects ?? []).map((s) => `${s.type}:${s.id}`);
@@ -213,14 +218,13 @@ async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]):
       prev_hash: prev,
       hash,
     });
-    for (const subject of new Set(subjects)) subjectRows.push({ subject, seq });
+    subjectRows += new Set(subjects).size;
     prev = hash;
   }
   // Statement texts built once (reads write a few rows each, all the time); 14 and 2 parameters a row.
   await insertRows(db, 'audit_log', AUDIT_LOG_COLUMNS, rows, { perStatement: 100, types: { seq: 'bigint' }, rememberUpTo: 32 });
-  await insertRows(db, 'audit_subjects', ['subject', 'seq'], subjectRows, { perStatement: 1000, types: { seq: 'bigint' }, rememberUpTo: 32 });
   await runStatement(db, SET_HEAD, [prev]);
-  return rows.map((r) => r.seq);
+  return { seqs: rows.map((r) => r.seq), subjectRows };
 }
 
 const TAKE_HEAD = statementText('update audit_head set seq = seq + ? where id = 1 returning seq, hash');
@@ -235,8 +239,8 @@ const AUDIT_LOG_COLUMNS = [
  * for update and released at commit).
  */
 export async function recordAudit(db: Kysely<any>, input: AuditEntryInput): Promise<number> {
-  const [seq] = await appendEntries(db, [{ input, at: nowUtc() }]);
-  return seq!;
+  const { seqs } = await appendEntries(db, [{ input, at: nowUtc() }]);
+  return seqs[0]!;
 }
 
 /**
@@ -247,7 +251,7 @@ export async function recordAudit(db: Kysely<any>, input: AuditEntryInput): Prom
 export async function recordAudits(db: Kysely<any>, inputs: readonly AuditEntryInput[]): Promise<number[]> {
   if (inputs.length === 0) return [];
   const at = nowUtc();
-  return appendEntries(db, inputs.map((input) => ({ input, at })));
+  return (await appendEntries(db, inputs.map((input) => ({ input, at })))).seqs;
 }
 
 /** Options of {@link AuditGroupCommit}. */
@@ -272,7 +276,16 @@ export class AuditGroupCommit {
   private readonly group: GroupCommit<PendingEntry, number>;
 
   constructor(db: Database, options: AuditGroupCommitOptions = {}) {
-    this.group = new GroupCommit(db, (trx, entries) => appendEntries(trx, entries), { maxBatch: options.maxBatch ?? 200 });
+    const index = subjectIndexOf(db);
+    this.group = new GroupCommit(
+      db,
+      async (trx, entries) => {
+        const { seqs, subjectRows } = await appendEntries(trx, entries);
+        index.noteAppended(subjectRows);
+        return seqs;
+      },
+      { maxBatch: options.maxBatch ?? 200 },
+    );
   }
 
   /** Transactions written and entries committed so far (writes ÷ batches: the mean batch). */
@@ -375,18 +388,7 @@ export async function auditEntriesFor(
   page: { offset: number; limit: number },
 ): Promise<{ items: AuditEntry[]; total: number }> {
   const k = db.as<AuditTables>();
-  const key = `${subject.type}:${subject.id}`;
-  const [rows, count] = await Promise.all([
-    k
-      .selectFrom('audit_subjects as s')
-      .innerJoin('audit_log as l', 'l.seq', 's.seq')
-      .selectAll('l')
-      .where('s.subject', '=', key)
-      .orderBy('s.seq', 'desc')
-      .offset(page.offset)
-      .limit(page.limit)
-      .execute(),
-    k.selectFrom('audit_subjects').select((eb) => eb.fn.countAll<number>().as('n')).where('subject', '=', key).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toEntry), total: Number(count.n) };
+  const { seqs, total } = await subjectEntrySeqs(db.kysely, `${subject.type}:${subject.id}`, page);
+  const rows = seqs.length === 0 ? [] : await k.selectFrom('audit_log').selectAll().where('seq', 'in', seqs).orderBy('seq', 'desc').execute();
+  return { items: rows.map(toEntry), total };
 }
