@@ -74,8 +74,8 @@ async function whereTheTimeGoes(file: string, token: string, pins: string[]): Pr
     const raw = ctx.db.sqliteHandle!.prepare('select * from citizens where pin = ?');
     const entry = (pin: string) => ({ actor, action: 'citizen.read', subjects: [{ type: 'citizen', id: pin }], purposeCode: 'DOSSIER_PROCESSING', summary: 'full record shown' });
     // [name, calls a round, one round]: a round of 10 audit entries queued together is what 10
-    // concurrent requests write — about ten different people, each entry's subject row a leaf of
-    // its own in the per-person index (the same person ten times would share one and look cheaper).
+    // concurrent requests write — about ten different people (the same person ten times would look
+    // cheaper wherever rows keyed by person are written).
     let other = 0;
     const another = () => pins[(other++ * 997) % pins.length]!;
     const parts: [string, number, (pin: string) => unknown][] = [
