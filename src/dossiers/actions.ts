@@ -21,7 +21,7 @@ import { resumeClock, startClock, validNewDueDate, workingDaysLeft } from './clo
 import { dataField } from './intake.js';
 import type { DossierAction, DossierState } from './model.js';
 import { queueStatusNotice } from './notify.js';
-import { attachmentsOf, dossierByCode, eventsOf, insertEvent, lastEventSeq, updateDossier, type DossierRow, type DossiersTables } from './store.js';
+import { attachmentsOf, dossierSubjects, dossierByCode, eventsOf, insertEvent, lastEventSeq, updateDossier, type DossierRow, type DossiersTables } from './store.js';
 import { dossierView, serviceNamesEn, type DossierView } from './views.js';
 import { ACTION_RULES, mayTake, nextState } from './workflow.js';
 
@@ -225,7 +225,7 @@ export async function takeAction(env: DossierEnv, principal: Principal | undefin
     await recordAudit(trx, {
       actor,
       action: `dossier.${action}`,
-      subjects: [{ type: 'dossier', id: code }],
+      subjects: dossierSubjects(d),
       summary: `${d.state} → ${to}${form ? `, form ${form}` : ''}${changes.due_date ? `, due ${changes.due_date}` : ''}${input.handler ? `, handler ${input.handler}` : ''}`,
     });
   });

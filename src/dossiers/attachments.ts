@@ -22,7 +22,7 @@ import { nowUtc } from '../platform/dates.js';
 import { AppError } from '../platform/errors.js';
 import type { DossierEnv } from './access.js';
 import { FINAL_STATES } from './model.js';
-import { attachmentBytes, insertAttachment, type AttachmentRow, type DossierRow, type DossiersTables } from './store.js';
+import { attachmentBytes, dossierSubjects, insertAttachment, type AttachmentRow, type DossierRow, type DossiersTables } from './store.js';
 
 export const ALLOWED_TYPES: Record<string, string[]> = {
   'application/pdf': ['pdf'],
@@ -177,7 +177,7 @@ export async function addAttachment(env: DossierEnv, d: DossierRow, source: Read
     // Another upload may have finished meanwhile: the total is checked again under the transaction.
     if ((await attachmentBytes(t, d.id)) + s.size > env.config.dossierMaxBytes) throw new AppError('ATTACHMENTS_TOTAL_TOO_LARGE', { limit: env.config.dossierMaxBytes });
     const r = await insertAttachment(t, { dossier_id: d.id, sha256: s.sha256, size: s.size, media_type: s.mediaType, file_name: fileName, uploaded_at: nowUtc(), uploaded_by: actor.id });
-    if (!r.existed) await recordAudit(trx, { actor, action: 'dossier.attach', subjects: [{ type: 'dossier', id: d.code }], summary: `${s.mediaType}, ${s.size} bytes, sha256 ${s.sha256.slice(0, 16)}…` });
+    if (!r.existed) await recordAudit(trx, { actor, action: 'dossier.attach', subjects: dossierSubjects(d), summary: `${s.mediaType}, ${s.size} bytes, sha256 ${s.sha256.slice(0, 16)}…` });
     return { attachment: r.row, existed: r.existed };
   });
 }

@@ -11,7 +11,7 @@ import { AppError } from '../platform/errors.js';
 import { readDossierView } from './actions.js';
 import { reachableDossier, staffArea, type DossierEnv } from './access.js';
 import type { Channel, DossierState } from './model.js';
-import { queue, registerRows, type DossierRow, type DossiersTables } from './store.js';
+import { dossierSubjects, queue, registerRows, type DossierRow, type DossiersTables } from './store.js';
 import { queueItem, serviceNamesEn, type DossierView, type QueueItem } from './views.js';
 
 /** The UTC instant at which Vietnam date `date` begins. */
@@ -46,7 +46,7 @@ export async function workQueue(env: DossierEnv, principal: StaffPrincipal, q: Q
     q.to ? vietnamDayStart(addDays(q.to, 1)) : undefined,
   );
   if (r.items.length > 0) {
-    await recordAuditNow(env.db, { actor, action: 'dossier.queue', subjects: r.items.map((d) => ({ type: 'dossier', id: d.code })), summary: `work queue: ${r.items.length} of ${r.total} shown${q.state ? `, state ${q.state}` : ''}` });
+    await recordAuditNow(env.db, { actor, action: 'dossier.queue', subjects: r.items.flatMap(dossierSubjects), summary: `work queue: ${r.items.length} of ${r.total} shown${q.state ? `, state ${q.state}` : ''}` });
   }
   const nameEn = await serviceNamesEn(env.db.kysely, r.items);
   return { items: r.items.map((d) => queueItem(d, today, nameEn(d))), total: r.total, counts: r.counts };
@@ -55,7 +55,7 @@ export async function workQueue(env: DossierEnv, principal: StaffPrincipal, q: Q
 /** One dossier in full for a principal within reach, audited. Errors: UNAUTHENTICATED, DOSSIER_NOT_FOUND. */
 export async function readDossier(env: DossierEnv, principal: Principal | undefined, code: string, actor: AuditActor): Promise<DossierView> {
   const d = await reachableDossier(env, principal, code);
-  await recordAuditNow(env.db, { actor, action: 'dossier.read', subjects: [{ type: 'dossier', id: code }, ...(d.applicant_pin ? [{ type: 'citizen', id: d.applicant_pin }] : [])], summary: 'dossier shown in full' });
+  await recordAuditNow(env.db, { actor, action: 'dossier.read', subjects: dossierSubjects(d), summary: 'dossier shown in full' });
   return readDossierView(env, code, principal);
 }
 
@@ -72,6 +72,6 @@ export async function registerOf(env: DossierEnv, principal: StaffPrincipal, fro
   if (days >= MAX_REGISTER_DAYS) throw new AppError('DOSSIER_RANGE_TOO_LONG', { max: MAX_REGISTER_DAYS });
   const area = await staffArea(env, principal);
   const rows = await registerRows(env.db.as<DossiersTables>(), area, vietnamDayStart(from), vietnamDayStart(addDays(to, 1)), 50_000);
-  await recordAuditNow(env.db, { actor, action: 'dossier.register', subjects: [], summary: `register ${from}–${to}: ${rows.length} dossiers${principal.unitCode ? ` within ${principal.unitCode}` : ''}` });
+  await recordAuditNow(env.db, { actor, action: 'dossier.register', subjects: rows.flatMap(dossierSubjects), summary: `register ${from}–${to}: ${rows.length} dossiers${principal.unitCode ? ` within ${principal.unitCode}` : ''}` });
   return rows;
 }

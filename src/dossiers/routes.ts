@@ -49,7 +49,7 @@ import {
   TrackingQuerySchema,
   TrackingSchema,
 } from './schemas.js';
-import { attachmentById, type DossiersTables } from './store.js';
+import { attachmentById, dossierSubjects, type DossiersTables } from './store.js';
 import { trackDossier } from './tracking.js';
 import { recordAuditNow } from '../platform/audit/audit.js';
 import { attachmentView } from './views.js';
@@ -186,7 +186,7 @@ export async function dossiersRoutes(api: Api, ctx: AppContext): Promise<void> {
       const d = await reachableDossier(env, request.principal, request.params.code);
       const form = request.params.form.slice(0, 2) as FormNumber;
       const pdf = await dossierFormPdf(env, d, form);
-      await recordAuditNow(env.db, { actor: actorOf(request), action: 'dossier.form', subjects: [{ type: 'dossier', id: d.code }], summary: `form ${form} printed` });
+      await recordAuditNow(env.db, { actor: actorOf(request), action: 'dossier.form', subjects: dossierSubjects(d), summary: `form ${form} printed` });
       return reply.type(PDF).header('content-disposition', disposition('inline', `${d.code}-mau-${form}.pdf`)).send(pdf);
     },
   );
@@ -241,7 +241,7 @@ export async function dossiersRoutes(api: Api, ctx: AppContext): Promise<void> {
       const d = await reachableDossier(env, request.principal, request.params.code);
       const a = await attachmentById(env.db.as<DossiersTables>(), d.id, request.params.id);
       if (!a) throw new AppError('ATTACHMENT_NOT_FOUND', { code: d.code, id: request.params.id });
-      await recordAuditNow(env.db, { actor: actorOf(request), action: 'dossier.attachment-read', subjects: [{ type: 'dossier', id: d.code }], summary: `attachment ${a.id} (${a.media_type}, ${a.size} bytes)` });
+      await recordAuditNow(env.db, { actor: actorOf(request), action: 'dossier.attachment-read', subjects: dossierSubjects(d), summary: `attachment ${a.id} (${a.media_type}, ${a.size} bytes)` });
       return reply.type(a.media_type).header('content-length', String(a.size)).header('x-content-sha256', a.sha256).header('content-disposition', disposition('attachment', a.file_name)).send(openAttachment(env, a));
     },
   );

@@ -523,3 +523,13 @@ export async function insertEscalation(trx: Db, row: Omit<DossiersTables['dossie
 export async function escalationsOf(db: Db, dossierId: number) {
   return db.selectFrom('dossier_escalations').selectAll().where('dossier_id', '=', dossierId).execute();
 }
+
+/**
+ * The audit subjects of an entry about a dossier: the dossier and, when the applicant gave their
+ * identification number, the applicant's record — so that every reading or change of a dossier,
+ * which shows the applicant's name, number and contacts, is in that person's access log ("who
+ * looked at my record", Decree 13/2023/NĐ-CP Art. 27) like a registry lookup.
+ */
+export function dossierSubjects(d: { code: string; applicant_pin: string | null }): { type: string; id: string }[] {
+  return [{ type: 'dossier', id: d.code }, ...(d.applicant_pin ? [{ type: 'citizen', id: d.applicant_pin }] : [])];
+}

@@ -15,7 +15,7 @@ import { AppError } from '../platform/errors.js';
 import { Throttle } from '../platform/throttle.js';
 import type { DossierEnv } from './access.js';
 import { STATE_NAMES_VI, type DossierState, type FormNumber } from './model.js';
-import { dossierByCode, eventsOf, type DossiersTables } from './store.js';
+import { dossierByCode, dossierSubjects, eventsOf, type DossiersTables } from './store.js';
 import { initials, isOverdue, type TrackingView } from './views.js';
 
 interface TrackingThrottles {
@@ -88,7 +88,7 @@ export async function trackDossier(env: DossierEnv, code: string, phoneLast4: st
     .filter((e) => e.from_state !== e.to_state || e.form !== null)
     .map((e) => ({ at: e.at, state: e.to_state as DossierState, stateName: STATE_NAMES_VI[e.to_state as DossierState], form: e.form as FormNumber | null }));
   if (showName) {
-    await env.db.transaction((trx) => recordAudit(trx, { actor, action: 'dossier.track', subjects: [{ type: 'dossier', id: code }], summary: 'public tracking with matching phone digits: full name shown' }));
+    await env.db.transaction((trx) => recordAudit(trx, { actor, action: 'dossier.track', subjects: dossierSubjects(d), summary: 'public tracking with matching phone digits: full name shown' }));
   }
   return {
     code: d.code,

@@ -5,6 +5,7 @@ import type { StaffRole } from '../platform/auth.js';
 import { createStaff } from '../identity/index.js';
 import { unitCodeExists, type UnitsTables } from '../units/index.js';
 import { AppError } from '../platform/errors.js';
+import { auditEntriesFor } from '../platform/audit/audit.js';
 import { readIndicator } from '../platform/rollups.js';
 import { WorkingCalendar } from '../calendar/index.js';
 import { OFFICIAL_DAYS_2024_2026 } from '../calendar/official-days.js';
@@ -223,6 +224,19 @@ forEachEngine('dossier workflow', workflowPlatform, (env) => {
     expect(stop.json()).toMatchObject({ state: 'stopped', forms: ['01', '05', '06'] });
     const full = await call('GET', `/api/v1/dossiers/${c}`, 'canbo.camgiang');
     expect(full.json()).toMatchObject({ code: c, state: 'stopped', applicant: { fullName: 'Nguyễn Thị Hoa', pin: '031190001234' }, service: { code: '1.004194', version: 1, nameVi: 'Đăng ký tạm trú', nameEn: 'Temporary residence registration' } });
+    expect((await call('GET', `/api/v1/dossiers/${c}/forms/05.pdf`, 'canbo.camgiang')).statusCode).toBe(200);
+    // Every action answered the applicant's name, number and contacts, and the form printed them:
+    // each is in her record's access log, beside the dossier's own trail; refused attempts are not.
+    const log = await auditEntriesFor(env().ctx.db, { type: 'citizen', id: '031190001234' }, { offset: 0, limit: 200 });
+    const aboutThis = log.items.filter((e) => e.subjects.includes(`dossier:${c}`));
+    expect(aboutThis.map((e) => [e.action, e.actorId]).reverse()).toEqual([
+      ['dossier.submit', 'canbo.camgiang'],
+      ['dossier.receive', 'canbo.camgiang'],
+      ['dossier.stop', 'canbo.camgiang'],
+      ['dossier.read', 'canbo.camgiang'],
+      ['dossier.form', 'canbo.camgiang'],
+    ]);
+    expect(aboutThis.every((e) => e.subjects.includes('citizen:031190001234'))).toBe(true);
   });
 
   it('assigns only an enabled officer who processes dossiers within whose unit the dossier was received', async () => {
@@ -315,6 +329,10 @@ forEachEngine('dossier workflow', workflowPlatform, (env) => {
     expect(body.items).toHaveLength(Math.min(5, body.total));
     const ready = await call('GET', '/api/v1/dossiers?state=result_ready', 'canbo.camgiang');
     expect(ready.json().items.map((i: { serviceCode: string; applicantPinMasked: string; serviceName: string; serviceNameEn: string | null }) => [i.serviceCode, i.applicantPinMasked, i.serviceName, i.serviceNameEn])).toEqual([['1.004194', '031******234', 'Đăng ký tạm trú', 'Temporary residence registration']]);
+    // The list showed her name and masked number: the listing is in her access log, as a registry search would be.
+    const [listed] = (await auditEntriesFor(env().ctx.db, { type: 'citizen', id: '031190001234' }, { offset: 0, limit: 1 })).items;
+    expect(listed).toMatchObject({ action: 'dossier.queue', actorId: 'canbo.camgiang', summary: 'work queue: 1 of 1 shown, state result_ready' });
+    expect(listed!.subjects).toEqual([`dossier:${ready.json().items[0].code}`, 'citizen:031190001234']);
     expect((await call('GET', '/api/v1/dossiers', 'canbo.camgiangx')).json()).toMatchObject({ total: 0, items: [] });
     expect((await call('GET', '/api/v1/dossiers', 'hotro.camgiang')).statusCode).toBe(403);
     expect((await call('GET', '/api/v1/dossiers?state=bogus', 'canbo.camgiang')).json().errors[0]).toMatchObject({ field: 'query.state', code: 'FIELD_NOT_ALLOWED_VALUE' });
