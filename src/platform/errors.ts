@@ -52,6 +52,7 @@ export const errorCatalogue = {
   FIELD_OUT_OF_RANGE: def(400, 'Trường "{field}" phải trong khoảng {expected}.', 'Field "{field}" must be within {expected}.'),
   FIELD_NOT_ALLOWED_VALUE: def(400, 'Trường "{field}" chỉ nhận một trong các giá trị: {expected}.', 'Field "{field}" must be one of: {expected}.'),
   FIELD_INVALID: def(400, 'Trường "{field}" không hợp lệ.', 'Field "{field}" is not valid.'),
+  FIELD_CONTROL_CHARACTER: def(400, 'Trường "{field}" chứa ký tự điều khiển hoặc ký tự đổi chiều văn bản ({codePoint}): không được phép.', 'Field "{field}" contains a control or text-direction character ({codePoint}), which is not allowed.'),
   DATE_INVALID: def(400, 'Ngày "{value}" không tồn tại (định dạng YYYY-MM-DD).', 'Date "{value}" does not exist (form YYYY-MM-DD).'),
   DATE_IN_FUTURE: def(400, 'Ngày "{value}" ở sau hôm nay ({today}).', 'Date "{value}" is after today ({today}).'),
 

@@ -200,6 +200,33 @@ forEachEngine('population registry', setup, (env) => {
     expect((await verifyAuditChain(env().ctx.db)).ok).toBe(true);
   });
 
+  it('pages the access log in one snapshot (upTo): its own reading and other reads meanwhile shift no page', async () => {
+    type Page = { items: { seq: number; action: string }[]; total: number; upTo: number };
+    const page = async (query: string): Promise<Page> => (await call('GET', `/api/v1/citizens/030090001234/access-log?${query}`, 'admin')).json();
+    const first = await page('page=1&pageSize=3');
+    expect(first.items).toHaveLength(3);
+    expect(first.upTo).toBe(first.items[0]!.seq);
+    expect(first.items.map((e) => e.seq)).toEqual([...first.items.map((e) => e.seq)].sort((a, b) => b - a));
+    // Someone reads the record meanwhile; and reading page 1 was itself audited.
+    await call('GET', '/api/v1/citizens/030090001234', 'pc06.haiduong', { headers: purpose });
+    const pages = [first];
+    for (let n = 2; n <= Math.ceil(first.total / 3); n++) pages.push(await page(`page=${n}&pageSize=3&upTo=${first.upTo}`));
+    const seqs = pages.flatMap((p) => p.items.map((e) => e.seq));
+    expect(pages.map((p) => p.total)).toEqual(pages.map(() => first.total));
+    expect(pages.every((p) => p.upTo === first.upTo)).toBe(true);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual((await page(`pageSize=200&upTo=${first.upTo}`)).items.map((e) => e.seq));
+    // Without upTo the newest entries are there: each page read (audited) and the read meanwhile.
+    const now = await page('pageSize=50');
+    const since = now.items.filter((e) => e.seq > first.upTo).map((e) => e.action);
+    expect(since.filter((a) => a === 'citizen.read')).toHaveLength(1);
+    expect(since.filter((a) => a === 'citizen.access-log')).toHaveLength(pages.length + 1);
+    expect(now.total).toBe(first.total + since.length);
+    const bad = await call('GET', '/api/v1/citizens/030090001234/access-log?upTo=0', 'admin');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+  });
+
   it('lets staff create residents of their own unit only', async () => {
     const elsewhere = { ...binh, pin: '001150000088', fullName: 'Lê Thị Cúc' };
     const commune = await call('POST', '/api/v1/citizens', 'congan.camhoang', { payload: elsewhere });
@@ -237,6 +264,30 @@ forEachEngine('population registry', setup, (env) => {
     const notes = log.json().items.map((e: { purposeNote: string | null }) => e.purposeNote);
     expect(notes).toContain('Hỗ trợ bà Diệp');
     expect(notes).toContain('Giúp ông Đức');
+  });
+
+  it('keeps the purpose note one line as sent: RFC 8187 form decoded, line breaks folded, text-direction overrides refused', async () => {
+    const read = (note: string) => call('GET', '/api/v1/citizens/030090001234', 'congan.camhoang', { headers: { 'x-purpose': 'SUPPORT_DESK', 'x-purpose-note': note } });
+    expect((await read(`UTF-8''${encodeURIComponent('Giúp bà Hoà')}`)).statusCode).toBe(200);
+    expect((await read(encodeURIComponent('Dòng 1\r\nDòng 2'))).statusCode).toBe(200);
+    const notes = (await call('GET', '/api/v1/citizens/030090001234/access-log?pageSize=2', 'admin')).json().items.map((e: { purposeNote: string | null }) => e.purposeNote);
+    expect(notes).toEqual(['Dòng 1 Dòng 2', 'Giúp bà Hoà']);
+    const before = (await call('GET', '/api/v1/citizens/030090001234/access-log?pageSize=1', 'admin')).json().total;
+    const rlo = await read(`${encodeURIComponent('\u202E')}gpj.exe`);
+    expect(rlo.statusCode).toBe(400);
+    expect(rlo.json().errors).toEqual([{ field: 'headers.x-purpose-note', code: 'FIELD_CONTROL_CHARACTER', detail: expect.stringContaining('U+202E') }]);
+    // Refused before anything was read: no entry for it (only the access-log reading above).
+    expect((await call('GET', '/api/v1/citizens/030090001234/access-log?pageSize=1', 'admin')).json().total).toBe(before + 1);
+  });
+
+  it('opens a record by its list reference in upper or lower case', async () => {
+    const ref = (await call('GET', '/api/v1/citizens?q=nguyen%20van%20an', 'congan.camhoang', { headers: purpose })).json().items[0].ref as string;
+    for (const key of [ref, ref.toUpperCase()]) {
+      const r = await call('GET', `/api/v1/citizens/${key}`, 'congan.camhoang', { headers: purpose });
+      expect(r.statusCode).toBe(200);
+      expect(r.json().pin).toBe('030090001234');
+    }
+    expect((await call('GET', `/api/v1/citizens/${ref.toUpperCase()}/access-log?pageSize=1`, 'admin')).statusCode).toBe(200);
   });
 
   it('answers concurrent reads only once each one’s own audit entry is committed, and fails a read that cannot be audited', async () => {

@@ -31,6 +31,7 @@ import type { Database } from '../platform/db/database.js';
 import { UnitCache, type UnitsTables } from '../units/index.js';
 import {
   CITIZEN_SEARCH_CAP_TEXT,
+  AccessLogQuerySchema,
   AccessLogSchema,
   CitizenInputSchema,
   CitizenKeyParamsSchema,
@@ -44,14 +45,26 @@ import {
   SaveOutcomeSchema,
 } from './schemas.js';
 
+/** C0 and C1 controls, DEL, and the bidirectional embedding, override and isolate characters (Unicode UAX #9). */
+const CONTROL_OR_DIRECTION = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
 /**
  * The stated purpose of a read from its headers (`X-Purpose`, `X-Purpose-Note` RFC 8187-decoded,
  * `X-Dossier-Code`), for {@link checkPurpose}; other modules reading a person reuse it with
- * `PurposeHeadersSchema`. Error: VALIDATION_FAILED (a note over 500 characters).
+ * `PurposeHeadersSchema`. Error: VALIDATION_FAILED — a note over 500 characters
+ * (FIELD_TOO_LONG), or one with a control or text-direction character (FIELD_CONTROL_CHARACTER:
+ * a right-to-left override would make the access log show other text than was sent). Line breaks
+ * and tabs are folded into single spaces, so the note stays one line in the log.
  */
 export const purposeOf = (h: { 'x-purpose'?: string; 'x-purpose-note'?: string; 'x-dossier-code'?: string }): ReadPurpose => {
-  const note = decodeHeaderText(h['x-purpose-note']);
+  // Line breaks and tabs (a note typed on several lines) become one space each run.
+  const note = decodeHeaderText(h['x-purpose-note'])?.replace(/[\t\n\r]+/g, ' ');
   if (note !== undefined && [...note].length > 500) throw new AppError('VALIDATION_FAILED', { count: 1 }, { fieldErrors: [{ field: 'headers.x-purpose-note', code: 'FIELD_TOO_LONG', params: { limit: 500 } }] });
+  const control = note === undefined ? undefined : CONTROL_OR_DIRECTION.exec(note)?.[0];
+  if (control !== undefined) {
+    const codePoint = `U+${control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new AppError('VALIDATION_FAILED', { count: 1 }, { fieldErrors: [{ field: 'headers.x-purpose-note', code: 'FIELD_CONTROL_CHARACTER', params: { codePoint } }] });
+  }
   return { code: h['x-purpose'], note, dossierCode: h['x-dossier-code'] };
 };
 
@@ -154,11 +167,18 @@ export async function populationRoutes(api: Api, ctx: AppContext): Promise<void>
     '/citizens/:key/access-log',
     {
       config: { permission: 'citizen.access-log' },
-      schema: { tags: ['population'], summary: 'Who read or changed a record (from the audit log); this read is itself audited', params: CitizenKeyParamsSchema, querystring: Type.Object(pageQueryProperties, { additionalProperties: false }), response: { 200: AccessLogSchema } },
+      schema: {
+        tags: ['population'],
+        summary: 'Who read or changed a record (from the audit log); this read is itself audited',
+        description: 'Newest first. The first page answers `upTo`, the newest entry it counts; pass it with the next pages so that entries written meanwhile (this reading’s own among them) do not shift them.',
+        params: CitizenKeyParamsSchema,
+        querystring: AccessLogQuerySchema,
+        response: { 200: AccessLogSchema },
+      },
     },
     async (request) => {
       const pin = await pinOfKey(ctx.db, request.params.key);
-      const log = await auditEntriesFor(ctx.db, { type: 'citizen', id: pin }, pageWindow(request.query));
+      const log = await auditEntriesFor(ctx.db, { type: 'citizen', id: pin }, pageWindow(request.query), request.query.upTo);
       await recordAuditNow(ctx.db, { actor: actorOf(request), action: 'citizen.access-log', subjects: [{ type: 'citizen', id: pin }], summary: `access log shown: ${log.items.length} of ${log.total} entries` });
       return log;
     },

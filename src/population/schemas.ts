@@ -87,7 +87,7 @@ export const PurposeHeadersSchema = Type.Object({
 });
 
 export const CitizenKeyParamsSchema = Type.Object(
-  { key: Type.String({ pattern: '^([0-9]{12}|[0-9a-f-]{36})$', 'x-form': '12-digit identification number or list reference' }) },
+  { key: Type.String({ pattern: '^([0-9]{12}|[0-9a-fA-F-]{36})$', 'x-form': '12-digit identification number or list reference' }) },
   { additionalProperties: false },
 );
 export const PinParamsSchema = Type.Object({ pin: Pin }, { additionalProperties: false });
@@ -119,18 +119,37 @@ export const PinExplanationSchema = Type.Object({
 });
 
 export const HistorySchema = pagedSchema(Type.Object({ version: Type.Integer(), at: Type.String(), actor: Type.String(), source: Type.String(), changes: Type.Record(Type.String(), Type.Unknown()) }));
-export const AccessLogSchema = pagedSchema(
-  Type.Object({
-    at: Type.String(),
-    actorKind: Type.String(),
-    actorId: Type.String(),
-    actorUnit: Nullable(Type.String()),
-    sourceIp: Nullable(Type.String()),
-    action: Type.String(),
-    purposeCode: Nullable(Type.String()),
-    purposeNote: Nullable(Type.String()),
-    summary: Type.String(),
-  }),
+/**
+ * A page of a record's access log. `seq` is the entry's place in the audit log (unique, rising);
+ * `upTo` the snapshot the pages are read in: pass it back with the next pages (query `upTo`) so
+ * that entries written since — this reading's own entry among them — shift nothing.
+ */
+export const AccessLogSchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      seq: Type.Integer({ minimum: 1 }),
+      at: Type.String(),
+      actorKind: Type.String(),
+      actorId: Type.String(),
+      actorUnit: Nullable(Type.String()),
+      sourceIp: Nullable(Type.String()),
+      action: Type.String(),
+      purposeCode: Nullable(Type.String()),
+      purposeNote: Nullable(Type.String()),
+      summary: Type.String(),
+    }),
+  ),
+  total: Type.Integer({ minimum: 0, description: 'Entries up to `upTo`.' }),
+  upTo: Type.Integer({ minimum: 0, description: 'The newest entry counted: as asked, else the newest about this record when read (0: none).' }),
+});
+
+/** Query of the access log: a page, and the snapshot of the first page (`upTo`) for the next ones. */
+export const AccessLogQuerySchema = Type.Object(
+  {
+    ...pageQueryProperties,
+    upTo: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Read the log as it stood at this entry (the `upTo` of the first page): later entries do not shift the pages.' })),
+  },
+  { additionalProperties: false },
 );
 
 /** A citizen-list import's status and counts. */

@@ -271,8 +271,9 @@ export async function citizenByPin(db: Db, pin: string): Promise<CitizenRow | un
   return (await runStatement<CitizenRow>(db, CITIZEN_BY_PIN, [pin]))[0];
 }
 
+/** The record of a list reference (a UUID, stored in lower case; read in either case, as UUIDs are, RFC 9562 §4). */
 export async function citizenByRef(db: Db, ref: string): Promise<CitizenRow | undefined> {
-  return db.selectFrom('citizens').selectAll().where('ref', '=', ref).executeTakeFirst();
+  return db.selectFrom('citizens').selectAll().where('ref', '=', ref.toLowerCase()).executeTakeFirst();
 }
 
 export async function citizensByPins(db: Db, pins: string[]): Promise<CitizenRow[]> {

@@ -252,6 +252,34 @@ describe('population registry pages', () => {
       await axe.scan(page, 'access log on phone');
     });
 
+    // A second page is read in the first page's snapshot: reads meanwhile (and the reading of the
+    // log itself, audited) push no row of page 1 onto page 2.
+    await withPage(browser, LAPTOP, async (page) => {
+      await signIn(page, 'admin', '/units');
+      await page.evaluate(async (pin) => {
+        const headers = { authorization: `Bearer ${sessionStorage.getItem('motcua.session')}`, 'x-purpose': 'DATA_CORRECTION' };
+        for (let i = 0; i < 21; i++) if (!(await fetch(`/api/v1/citizens/${pin}`, { headers })).ok) throw new Error('read refused');
+      }, AN.pin);
+      type LogPage = { items: { seq: number }[]; total: number; upTo: number };
+      const firstPage = page.waitForResponse((r) => r.url().includes('/access-log?') && r.url().includes('page=1'));
+      await page.goto(`${platform.baseUrl}/citizens/${AN.pin}?tab=access-log`);
+      await statePurpose(page, DATA_CORRECTION);
+      const one = (await (await firstPage).json()) as LogPage;
+      expect(one.total).toBeGreaterThan(20);
+      await page.locator('.access-log-table tbody tr').first().waitFor();
+      await page.evaluate(async (pin) => {
+        await fetch(`/api/v1/citizens/${pin}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('motcua.session')}`, 'x-purpose': 'DATA_CORRECTION' } });
+      }, AN.pin);
+      const secondPage = page.waitForResponse((r) => r.url().includes('/access-log?') && r.url().includes('page=2'));
+      await page.locator('.access-log-table .ant-pagination-item-2').click();
+      const second = await secondPage;
+      expect(new URL(second.url()).searchParams.get('upTo')).toBe(String(one.upTo));
+      const two = (await second.json()) as LogPage;
+      expect(two.total).toBe(one.total);
+      expect(Math.max(...two.items.map((e) => e.seq))).toBeLessThan(Math.min(...one.items.map((e) => e.seq)));
+      await page.locator('.ant-pagination-item-active', { hasText: '2' }).waitFor();
+    });
+
     await withPage(browser, LAPTOP, async (page) => {
       await signIn(page, 'canbo.camhoang', `/citizens/${AN.pin}?tab=access-log`);
       await statePurpose(page, SUPPORT_DESK);

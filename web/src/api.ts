@@ -314,7 +314,7 @@ export function decodeHeaderText(text: string): string {
 
 /** The headers that state a purpose (`X-Purpose`, `X-Purpose-Note`, `X-Dossier-Code`), for every read of a person. */
 export function purposeHeaders(p: Purpose): Record<string, string | undefined> {
-  return { 'x-purpose': p.code, 'x-purpose-note': p.note ? encodeHeaderText(p.note.trim()) : undefined, 'x-dossier-code': p.dossierCode?.trim() || undefined };
+  return { 'x-purpose': p.code, 'x-purpose-note': p.note?.trim() ? encodeHeaderText(p.note.replace(/\s+/g, ' ').trim()) : undefined, 'x-dossier-code': p.dossierCode?.trim() || undefined };
 }
 
 export function listPurposes(options: CallOptions): Promise<PurposeOption[]> {
@@ -342,8 +342,9 @@ export function getCitizenHistory(key: string, page: { page: number; pageSize: n
   return call<HistoryDto>(`/api/v1/citizens/${encodeURIComponent(key)}/history`, { ...options, query: { ...page }, headers: purposeHeaders(purpose) });
 }
 
-export function getAccessLog(pin: string, page: { page: number; pageSize: number }, options: CallOptions): Promise<AccessLogDto> {
-  return call<AccessLogDto>(`/api/v1/citizens/${encodeURIComponent(pin)}/access-log`, { ...options, query: { ...page } });
+/** A page of a record's access log; `upTo` (the first page's) keeps the next pages to its snapshot. */
+export function getAccessLog(pin: string, page: { page: number; pageSize: number; upTo?: number }, options: CallOptions): Promise<AccessLogDto> {
+  return call<AccessLogDto>(`/api/v1/citizens/${encodeURIComponent(pin)}/access-log`, { ...options, query: { page: page.page, pageSize: page.pageSize, ...(page.upTo !== undefined && { upTo: page.upTo }) } });
 }
 
 // --- citizen-list imports -------------------------------------------------------------------------------

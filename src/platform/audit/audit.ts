@@ -381,14 +381,21 @@ export async function verifyAuditChain(db: Database, batch = 5000, onProgress?: 
   return { ok: true, checked };
 }
 
-/** Entries that touched one subject (`type`, `id`), newest first: "who looked at my record". */
+/**
+ * Entries that touched one subject (`type`, `id`), newest first: "who looked at my record".
+ * `upTo` (a sequence number) keeps a paged reading to one snapshot: entries written after it —
+ * by other readers, or the reading of this list itself when it is audited — do not shift the
+ * pages. Answers the page, the total up to `upTo`, and `upTo` itself: as given, else the newest
+ * entry of the subject (0 when there is none), to pass with the next pages.
+ */
 export async function auditEntriesFor(
   db: Database,
   subject: { type: string; id: string },
   page: { offset: number; limit: number },
-): Promise<{ items: AuditEntry[]; total: number }> {
+  upTo?: number,
+): Promise<{ items: AuditEntry[]; total: number; upTo: number }> {
   const k = db.as<AuditTables>();
-  const { seqs, total } = await subjectEntrySeqs(db.kysely, `${subject.type}:${subject.id}`, page);
+  const { seqs, total, newest } = await subjectEntrySeqs(db.kysely, `${subject.type}:${subject.id}`, page, upTo);
   const rows = seqs.length === 0 ? [] : await k.selectFrom('audit_log').selectAll().where('seq', 'in', seqs).orderBy('seq', 'desc').execute();
-  return { items: rows.map(toEntry), total };
+  return { items: rows.map(toEntry), total, upTo: upTo ?? newest };
 }

@@ -116,22 +116,23 @@ function overRunsAndTail(build: (union: string) => string): StatementText {
     `union select seq from audit_log where seq > (select watermark from audit_index where id = 1) and ${match}`;
   return { sqlite: build(union('instr(subjects, ?) > 0')), postgres: statementText(build(union('strpos(subjects, ?) > 0'))).postgres };
 }
-const SUBJECT_PAGE = overRunsAndTail((union) => `${union} order by seq desc limit ? offset ?`);
-const SUBJECT_COUNT = overRunsAndTail((union) => `select count(*) as n from (${union}) s`);
+const SUBJECT_PAGE = overRunsAndTail((union) => `select seq from (${union}) s where seq <= ? order by seq desc limit ? offset ?`);
+const SUBJECT_COUNT = overRunsAndTail((union) => `select count(*) as n, max(seq) as newest from (${union}) s where seq <= ?`);
 
 /**
- * Sequence numbers of the entries that touched `key` (`type:id`), newest first, `limit` from
- * `offset`, and how many there are in all (two statements, each one snapshot of the ready runs
- * and the tail, so each sees every entry exactly once). Cost: one probe of the primary key per
- * ready run (a few dozen) and a scan of the tail (at most a run's worth of entries, more only
- * while the work is behind).
+ * Sequence numbers of the entries that touched `key` (`type:id`) up to entry `upTo` (default: all
+ * of them), newest first, `limit` from `offset`; how many there are in all up to `upTo`, and the
+ * newest of them (0 when none). Two statements, each one snapshot of the ready runs and the tail,
+ * so each sees every entry exactly once. Cost: one probe of the primary key per ready run (a few
+ * dozen) and a scan of the tail (at most a run's worth of entries, more only while the work is
+ * behind).
  */
-export async function subjectEntrySeqs(db: Kysely<any>, key: string, page: { offset: number; limit: number }): Promise<{ seqs: number[]; total: number }> {
+export async function subjectEntrySeqs(db: Kysely<any>, key: string, page: { offset: number; limit: number }, upTo = Number.MAX_SAFE_INTEGER): Promise<{ seqs: number[]; total: number; newest: number }> {
   const [rows, [count]] = await Promise.all([
-    runStatement<{ seq: number }>(db, SUBJECT_PAGE, [key, quoted(key), page.limit, page.offset]),
-    runStatement<{ n: number }>(db, SUBJECT_COUNT, [key, quoted(key)]),
+    runStatement<{ seq: number }>(db, SUBJECT_PAGE, [key, quoted(key), upTo, page.limit, page.offset]),
+    runStatement<{ n: number; newest: number | null }>(db, SUBJECT_COUNT, [key, quoted(key), upTo]),
   ]);
-  return { seqs: rows.map((r) => Number(r.seq)), total: Number(count?.n ?? 0) };
+  return { seqs: rows.map((r) => Number(r.seq)), total: Number(count?.n ?? 0), newest: Number(count?.newest ?? 0) };
 }
 
 const TAKE_LEASE = statementText('update audit_index set lease_owner = ?, lease_until = ? where id = 1 and (lease_owner is null or lease_owner = ? or lease_until < ?)');

@@ -1,11 +1,13 @@
 /**
  * Text in HTTP headers. Header values travel as bytes that Node reads as Latin-1, and browsers
  * may only send Latin-1 there (Fetch standard), so Vietnamese text arrives either percent-encoded
- * (what browsers must do, RFC 3986) or as raw UTF-8 bytes (curl). Both become the text meant, NFC.
+ * (what browsers must do, RFC 3986), in RFC 8187's `UTF-8''…` form, or as raw UTF-8 bytes (curl).
+ * All become the text meant, NFC.
  */
 export function decodeHeaderText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  let text = value;
+  // RFC 8187 form (`UTF-8''Gi%C3%BAp`, `utf-8'vi'…`): the charset and language go, the percent-encoding is read below.
+  let text = value.replace(/^utf-8'[A-Za-z0-9-]*'/i, '');
   // Raw UTF-8 read as Latin-1: every char is a byte; re-read the bytes as UTF-8 when they form it.
   if (/[\u0080-\u00ff]/.test(text)) {
     const bytes = Buffer.from(text, 'latin1');

@@ -303,7 +303,14 @@ function AccessLog({ pin }: { pin: string }) {
   const { t, lang } = useI18n();
   const purposes = usePurposes();
   const [page, setPage] = useState(1);
-  const remote = useRemote(JSON.stringify([pin, page, lang]), (signal) => getAccessLog(pin, { page, pageSize: PAGE_SIZE }, { lang, signal }));
+  // The snapshot of the first page (its `upTo`), kept for the next ones: reads written meanwhile,
+  // this reading's own entry among them, would otherwise push each page's last row onto the next.
+  const [upTo, setUpTo] = useState<number | undefined>(undefined);
+  const remote = useRemote(JSON.stringify([pin, page, lang, upTo]), (signal) => getAccessLog(pin, { page, pageSize: PAGE_SIZE, upTo }, { lang, signal }));
+  const turnTo = (next: number) => {
+    if (upTo === undefined && remote.data && remote.data.upTo > 0) setUpTo(remote.data.upTo);
+    setPage(next);
+  };
   const purposeLabel = (code: string) => purposes.data?.find((p) => p.code === code)?.[lang] ?? code;
 
   const columns: TableColumnsType<AccessLogEntry> = [
@@ -358,13 +365,13 @@ function AccessLog({ pin }: { pin: string }) {
     <Table<AccessLogEntry>
       className="unit-table access-log-table"
       caption={total === undefined ? undefined : t('accessLog.caption', { total })}
-      rowKey={(e) => `${e.at}|${e.actorId}|${e.action}|${e.summary}`}
+      rowKey="seq"
       size="middle"
       columns={columns}
       dataSource={remote.data?.items ?? []}
       loading={remote.loading}
       locale={{ emptyText: remote.loading ? ' ' : <p className="empty">{t('accessLog.empty')}</p> }}
-      pagination={total !== undefined && total > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, total, onChange: setPage, showSizeChanger: false } : false}
+      pagination={total !== undefined && total > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, total, onChange: turnTo, showSizeChanger: false } : false}
     />
   );
 }
