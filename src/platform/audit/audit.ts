@@ -221,7 +221,7 @@ async function appendEntries(db: Kysely<any>, entries: readonly PendingEntry[]):
     subjectRows += new Set(subjects).size;
     prev = hash;
   }
-  // Statement texts built once (reads write a few rows each, all the time); 14 and 2 parameters a row.
+  // Statement text built once (reads write a few rows each, all the time); 14 parameters a row.
   await insertRows(db, 'audit_log', AUDIT_LOG_COLUMNS, rows, { perStatement: 100, types: { seq: 'bigint' }, rememberUpTo: 32 });
   await runStatement(db, SET_HEAD, [prev]);
   return { seqs: rows.map((r) => r.seq), subjectRows };
