@@ -305,10 +305,11 @@ function AccessLog({ pin }: { pin: string }) {
   const [page, setPage] = useState(1);
   // The snapshot of the first page (its `upTo`), kept for the next ones: reads written meanwhile,
   // this reading's own entry among them, would otherwise push each page's last row onto the next.
-  const [upTo, setUpTo] = useState<number | undefined>(undefined);
+  const [snapshot, setSnapshot] = useState<{ pin: string; upTo: number } | undefined>(undefined);
+  const upTo = snapshot?.pin === pin ? snapshot.upTo : undefined; // another person's snapshot is no snapshot
   const remote = useRemote(JSON.stringify([pin, page, lang, upTo]), (signal) => getAccessLog(pin, { page, pageSize: PAGE_SIZE, upTo }, { lang, signal }));
   const turnTo = (next: number) => {
-    if (upTo === undefined && remote.data && remote.data.upTo > 0) setUpTo(remote.data.upTo);
+    if (upTo === undefined && remote.data && remote.data.upTo > 0) setSnapshot({ pin, upTo: remote.data.upTo });
     setPage(next);
   };
   const purposeLabel = (code: string) => purposes.data?.find((p) => p.code === code)?.[lang] ?? code;
