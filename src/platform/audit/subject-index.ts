@@ -135,7 +135,6 @@ export async function subjectEntrySeqs(db: Kysely<any>, key: string, page: { off
   return { seqs: rows.map((r) => Number(r.seq)), total: Number(count?.n ?? 0), newest: Number(count?.newest ?? 0) };
 }
 
-const TAKE_LEASE = statementText('update audit_index set lease_owner = ?, lease_until = ? where id = 1 and (lease_owner is null or lease_owner = ? or lease_until < ?)');
 const DROP_LEASE = statementText('update audit_index set lease_owner = null, lease_until = null where id = 1 and lease_owner = ?');
 const READ_INDEX = statementText('select watermark, next_run from audit_index where id = 1');
 const TAIL = statementText('select seq, subjects from audit_log where seq > ? order by seq limit ?');
@@ -243,13 +242,16 @@ export class AuditSubjectIndex {
     }
   }
 
+  /** Takes the lease when nobody holds it, this process does, or its holder let it run out. */
   private async takeLease(): Promise<boolean> {
     const now = Date.now();
-    return this.db.transaction(async (trx) => {
-      await runStatement(trx, TAKE_LEASE, [this.owner, now + LEASE_MS, this.owner, now]);
-      const row = await trx.selectFrom('audit_index').select('lease_owner').where('id', '=', 1).executeTakeFirst();
-      return row?.lease_owner === this.owner;
-    });
+    const taken = await this.db.kysely
+      .updateTable('audit_index')
+      .set({ lease_owner: this.owner, lease_until: now + LEASE_MS })
+      .where('id', '=', 1)
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', this.owner), eb('lease_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1;
   }
 
   /** One transaction of the work, the lease renewed in it (its row locked on PostgreSQL); then a pause for other work. */
